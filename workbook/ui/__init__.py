@@ -1,0 +1,1 @@
+"""The terminal interface (Textual). Nothing outside this package imports Textual."""

@@ -1,0 +1,113 @@
+"""The Textual application: screens, the always-available safety key, and a clean quit."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..prompts import Prompts
+from ..store import ReviewStore
+from ..storage import StorageError
+from .screens.dialogs import GuidePage
+from .screens.home import HomeScreen
+from .screens.review import ReviewScreen
+
+
+def safety_markdown(prompts: Prompts) -> str:
+    """The safety page: the guidance text, then the resource table from prompts/resources.md."""
+    guide = prompts.guides.get("safety")
+    body = f"# {guide.title}\n\n{guide.body}" if guide else "# Safety"
+    rows = "\n".join(f"| {r.name} | {r.contact} | {r.what} | {r.verified} |" for r in prompts.resources)
+    table = f"| Who | How to reach them | What they do | Last checked |\n|---|---|---|---|\n{rows}"
+    return f"{body}\n\n## Who to contact\n\n{table}\n"
+
+
+class WorkbookApp(App[None]):
+    """Intervention Workbook."""
+
+    CSS_PATH = "workbook.tcss"
+    TITLE = "Intervention Workbook"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "safety", "Safety", tooltip="Overdose signs, naloxone and who to call", priority=True, id="safety"),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and close the workbook", priority=True, id="quit"),
+    ]
+
+    def __init__(self, store: ReviewStore, prompts: Prompts) -> None:
+        super().__init__()
+        self.store = store
+        self.prompts = prompts
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen(self.store, self.prompts))
+        if not self.store.setting("welcome_seen", False):
+            self.show_welcome()
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._hang_up)
+        except (NotImplementedError, RuntimeError):
+            pass  # not on the main thread (tests) or not supported: quitting still saves
+
+    def _hang_up(self) -> None:
+        """The terminal closed or we were asked to stop: save what is open, then exit."""
+        self.save_all()
+        self.exit()
+
+    def save_all(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.close_review()
+
+    def show_welcome(self) -> None:
+        guide = self.prompts.guides.get("welcome")
+        text = f"# {guide.title}\n\n{guide.body}" if guide else "# Welcome"
+        where = (
+            f"Your reviews are kept only on this computer, in:\n  {self.store.root}\n"
+            "Only your user account can read them. Nothing is sent anywhere unless you export a summary yourself."
+        )
+        self.push_screen(GuidePage(text, extra=where, close_label="Begin (Enter)", page_id="welcome"), lambda _: self._welcome_seen())
+
+    def _welcome_seen(self) -> None:
+        try:
+            self.store.set_setting("welcome_seen", True)
+        except StorageError:
+            pass  # only means the welcome shows again next time
+
+    def action_safety(self) -> None:
+        if isinstance(self.screen, GuidePage) and self.screen.id == "safety":
+            return
+        self.push_screen(GuidePage(safety_markdown(self.prompts), page_id="safety"))
+
+    def open_review(self, review_id: str) -> None:
+        try:
+            review = self.store.load(review_id)
+        except StorageError as error:
+            self.notify(str(error), severity="error", timeout=20)
+            return
+        self.push_screen(ReviewScreen(self.store, self.prompts, review))
+
+    async def action_quit(self) -> None:
+        self.save_all()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Every action with a key also appears in the command palette (Ctrl+P)."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = {"quit"}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.action in seen or not binding.description or not active.enabled:
+                continue
+            seen.add(binding.action)
+            node = active.node
+
+            async def run(node: object = node, action: str = binding.action) -> None:
+                await self.run_action(action, node)  # type: ignore[arg-type]
+
+            yield SystemCommand(binding.description, binding.tooltip or binding.description, run)

@@ -1,0 +1,1 @@
+"""The workbook's screens and dialogs."""

@@ -1,0 +1,111 @@
+"""Small modal dialogs: ask for a title, confirm a removal, show a page of guidance."""
+
+from __future__ import annotations
+
+from rich.markdown import Markdown as RichMarkdown
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class AskText(ModalScreen[str | None]):
+    """Ask for one line of text, such as a review's title."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
+
+    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._prompt = prompt
+        self._value = value
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._prompt, classes="q-help", markup=False)
+            yield Input(self._value, placeholder=self._placeholder, id="answer")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK (Enter)", variant="primary", id="ok")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    @on(Input.Submitted, "#answer")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        text = self.query_one("#answer", Input).value.strip()
+        if not text:
+            self.query_one("#problem", Static).update("Please type something first, or press Esc to cancel.")
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """Ask before something that cannot be undone from inside the app.
+
+    The safe button has the focus and Enter presses it, so one stray key never confirms.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Keep it", tooltip="Close without removing anything")]
+
+    def __init__(self, title: str, body: str, confirm_label: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._body = body
+        self._confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._body, markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("No, keep it", variant="primary", id="cancel")
+                yield Button(self._confirm_label, variant="error", id="confirm")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class GuidePage(ModalScreen[None]):
+    """A page of guidance rendered from Markdown (cheaply, as one block of text)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", tooltip="Back to where you were"),
+        Binding("enter", "close", "Close", show=False),
+    ]
+
+    def __init__(self, markdown: str, *, extra: str = "", close_label: str = "Close (Esc)", page_id: str = "guide") -> None:
+        super().__init__(classes="dialog-screen", id=page_id)
+        self._markdown = markdown
+        self._extra = extra
+        self._close_label = close_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog page"):
+            with VerticalScroll(classes="page-body"):
+                yield Static(RichMarkdown(self._markdown), classes="guide-text")
+                if self._extra:
+                    yield Static(self._extra, classes="guide-extra", markup=False)
+            yield Button(self._close_label, variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        self.query_one(".page-body").focus()
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Widgets the workbook's screens are built from."""

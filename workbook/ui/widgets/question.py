@@ -1,0 +1,125 @@
+"""One question on screen: its wording, the field to answer it, and what others wrote.
+
+The field is chosen from the question's kind (free text, one line, a date, one choice, several
+choices). Whatever the kind, a change is reported the same way, as `QuestionField.Changed`, so
+the screens above never need to know which widget produced it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import (
+    Collapsible,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    SelectionList,
+    Static,
+    TextArea,
+)
+
+from ...model import AnswerValue
+from ...prompts import Question
+
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def describe(question: Question, value: AnswerValue) -> str:
+    """An answer as a family member would read it: choice labels, not ids."""
+    if isinstance(value, list):
+        return ", ".join(question.choice_label(v) for v in value)
+    if question.kind == "choice":
+        return question.choice_label(value)
+    return value
+
+
+class QuestionField(Vertical):
+    """A question with its answer field for the current writer."""
+
+    class Changed(Message):
+        """The writer changed their answer."""
+
+        def __init__(self, field: QuestionField, value: AnswerValue) -> None:
+            self.field = field
+            self.question = field.question
+            self.value = value
+            super().__init__()
+
+    def __init__(
+        self,
+        question: Question,
+        value: AnswerValue | None,
+        others: list[tuple[str, AnswerValue]] | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="question")
+        self.question = question
+        self.value = value
+        self.others = others or []
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        yield Label(q.text, classes="q-text")
+        if q.help:
+            yield Static(q.help, classes="q-help", markup=False)
+        yield self._field()
+        if q.kind == "date":
+            yield Static("", classes="q-hint")
+        if q.why:
+            yield Static(f"Why we ask: {q.why}", classes="q-why", markup=False)
+        if self.others:
+            lines = "\n".join(f"{who}: {describe(q, value)}" for who, value in self.others)
+            title = f"What others wrote ({len(self.others)})"
+            yield Collapsible(Static(lines, markup=False, classes="q-others"), title=title, collapsed=True)
+
+    def _field(self) -> Widget:
+        q, value = self.question, self.value
+        if q.kind == "text":
+            area = TextArea(value if isinstance(value, str) else "", soft_wrap=True, classes="q-field q-long")
+            area.show_line_numbers = False
+            area.placeholder = q.placeholder
+            return area
+        if q.kind in ("line", "date"):
+            placeholder = q.placeholder or ("YYYY-MM-DD, for example 2026-03-14" if q.kind == "date" else "")
+            return Input(value if isinstance(value, str) else "", placeholder=placeholder, classes="q-field")
+        if q.kind == "choice":
+            return RadioSet(*(RadioButton(c.label, value=c.id == value) for c in q.choices), classes="q-field")
+        chosen = set(value) if isinstance(value, list) else set()
+        return SelectionList[str](*((c.label, c.id, c.id in chosen) for c in q.choices), classes="q-field")
+
+    def focus_field(self) -> None:
+        """Put the cursor in this question's field."""
+        self.query_one(".q-field").focus()
+
+    def _report(self, value: AnswerValue) -> None:
+        self.value = value
+        self.post_message(self.Changed(self, value))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._report(event.text_area.text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        text = event.value
+        if self.question.kind == "date":
+            hint = self.query_one(".q-hint", Static)
+            ok = not text.strip() or bool(DATE_PATTERN.match(text.strip()))
+            hint.update("" if ok else "Kept as you typed it. If you can, write it as YYYY-MM-DD.")
+        self._report(text)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        self._report(self.question.choices[event.index].id)
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        chosen = set(event.selection_list.selected)
+        self._report([c.id for c in self.question.choices if c.id in chosen])
