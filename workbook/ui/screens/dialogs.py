@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 
 class AskText(ModalScreen[str | None]):
@@ -91,21 +91,56 @@ class GuidePage(ModalScreen[None]):
 
     def __init__(self, markdown: str, *, extra: str = "", close_label: str = "Close (Esc)", page_id: str = "guide") -> None:
         super().__init__(classes="dialog-screen", id=page_id)
-        self._markdown = markdown
+        self.markdown = markdown
         self._extra = extra
         self._close_label = close_label
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog page"):
             with VerticalScroll(classes="page-body"):
-                yield Static(RichMarkdown(self._markdown), classes="guide-text")
+                yield Static(RichMarkdown(self.markdown), classes="guide-text")
                 if self._extra:
                     yield Static(self._extra, classes="guide-extra", markup=False)
             yield Button(self._close_label, variant="primary", id="close")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(".page-body").focus()
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class EditText(ModalScreen[str | None]):
+    """Edit a longer piece of text, showing the original beside it."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything"),
+        Binding("ctrl+s", "save", "Done", tooltip="Keep this wording"),
+    ]
+
+    def __init__(self, title: str, original: str, current: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._original = original
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(f"Proposed: {self._original}", classes="q-help", markup=False)
+            area = TextArea(self._current, soft_wrap=True, id="text", classes="q-long")
+            yield area
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done (Ctrl+S)", variant="primary", id="ok")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    @on(Button.Pressed, "#ok")
+    def action_save(self) -> None:
+        text = self.query_one("#text", TextArea).text.strip()
+        self.dismiss(text or None)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -35,7 +35,7 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("n", "new_review", "New", tooltip="Start a new review", id="new-review"),
-        Binding("enter", "open_review", "Open", tooltip="Open the selected review", id="open-review", show=True, priority=False),
+        Binding("enter", "open_review", "Open", tooltip="Open the selected review", id="open-review", priority=True),
         Binding("r", "rename_review", "Rename", tooltip="Rename the selected review", id="rename-review"),
         Binding("d,delete", "delete_review", "Delete", tooltip="Delete the selected review (asks first)", id="delete-review"),
         Binding("w", "welcome", "About", tooltip="What this workbook is, and where your data is kept", id="welcome"),

@@ -68,6 +68,7 @@ class ReviewScreen(Screen[None]):
         Binding("ctrl+b", "previous_step", "Back a step", tooltip="Open the step before", id="previous-step"),
         Binding("f4", "add_item", "Add", tooltip="Add a timeline entry or a person", id="add-item"),
         Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry or person (asks first)", id="remove-item"),
+        Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary"),
         Binding("escape", "leave", "Reviews", tooltip="Save and go back to the list of reviews", id="leave-review"),
     ]
 
@@ -104,7 +105,7 @@ class ReviewScreen(Screen[None]):
     def _step_label(self, step: Step) -> str:
         progress = step_progress(self.review, step, self.writer or None)
         mark = "✓" if progress.complete else ("•" if progress.started else " ")
-        return f"{mark} {step.title} {progress.label}"
+        return f"{mark} {step.title}\n    {progress.label}"
 
     def _refresh_step_label(self, step: Step) -> None:
         self.query_one(f"#step-{step.id}", StepItem).set_label(self._step_label(step))
@@ -258,6 +259,12 @@ class ReviewScreen(Screen[None]):
             self.store.release(self.review)
         except (StorageError, OSError):
             pass  # save_now has told the user; the file on disk is still whole
+
+    def action_export(self) -> None:
+        from .export import ExportScreen
+
+        self.save_now()
+        self.app.push_screen(ExportScreen(self.review, self.prompts))
 
     def action_leave(self) -> None:
         self.close_review()

@@ -1,0 +1,192 @@
+"""Pilot tests: a family writes a review over two sittings, as two writers, and loses nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, RadioSet, TextArea
+
+from workbook.store import ReviewStore
+from workbook.ui.screens.dialogs import GuidePage
+from workbook.ui.screens.home import HomeScreen
+from workbook.ui.screens.review import ReviewScreen
+from workbook.ui.screens.writer import WriterPicker
+
+from .appkit import add_writer, field, make_app, new_review
+
+
+async def test_first_run_shows_the_welcome_with_where_data_lives(data_dir: Path) -> None:
+    app = make_app(data_dir, welcome_seen=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, GuidePage)
+        text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert str(data_dir) in text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    app.store.close()
+    again = make_app(data_dir, welcome_seen=False)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, HomeScreen), "the welcome is shown once, not every time"
+    again.store.close()
+
+
+async def test_two_writers_two_sittings_nothing_lost(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = await new_review(pilot, "Looking back at March", "Maria", "mother")
+        assert screen.step.id == "what-happened"
+        maria = screen.writer
+        field(pilot, "date").query_one(Input).value = "2026-03-14"
+        field(pilot, "consequences").query_one(TextArea).text = "I said I would stop paying his rent."
+        await pilot.pause()
+
+        # Tom takes the keyboard and answers the same question in his own words.
+        await pilot.press("f2")
+        await pilot.pause()
+        await add_writer(pilot, "Tom", "brother")
+        tom = screen.writer
+        assert tom != maria
+        assert field(pilot, "consequences").query_one(TextArea).text == ""
+        field(pilot, "consequences").query_one(TextArea).text = "Dad said no more car. It lasted a week"
+        await pilot.pause()
+
+        # Then moves to a cause step and is mid-sentence when the laptop is shut.
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
+        await pilot.pause()
+        assert screen.step.id == "cause-people"
+        field(pilot, "rating").query_one(RadioSet).query("RadioButton").last().value = True
+        field(pilot, "happened").query_one(TextArea).text = "Uncle Ray came and he had been drinking, so"
+        await pilot.pause(0.6)  # autosave fires by itself within the promised second
+    # No quit action ran: what is on disk is only what autosave wrote.
+    app.store.close()
+
+    store = ReviewStore(data_dir)
+    summary = store.summaries()[0]
+    assert summary.title == "Looking back at March"
+    review = store.load(summary.id)
+    assert review.answer("what-happened", "consequences", maria) == "I said I would stop paying his rent."
+    assert review.answer("what-happened", "consequences", tom) == "Dad said no more car. It lasted a week"
+    assert review.answer("cause-people", "happened", tom) == "Uncle Ray came and he had been drinking, so"
+    store.close()
+
+    # Second sitting: open the review, pick Tom, land on the step he was on, see his sentence.
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#reviews", DataTable)
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WriterPicker)
+        await pilot.press("enter")  # the last writer (Tom) is already highlighted
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.writer == tom
+        assert screen.step.id == "cause-people"
+        assert field(pilot, "happened").query_one(TextArea).text == "Uncle Ray came and he had been drinking, so"
+        await pilot.press("ctrl+q")
+    app.store.close()
+
+
+async def test_quit_saves_what_was_typed_just_now(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await new_review(pilot, "Quick", "Ana", "sister")
+        field(pilot, "since").query_one(TextArea).text = "He called on Sunday"
+        await pilot.press("ctrl+q")  # before the autosave timer could fire
+    app.store.close()
+    store = ReviewStore(data_dir)
+    review = store.load(store.summaries()[0].id)
+    assert review.answer("what-happened", "since", screen.writer) == "He called on Sunday"
+    store.close()
+
+
+async def test_safety_is_one_key_away_even_while_typing(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, GuidePage) and app.screen.id == "safety"
+        page = app.screen.markdown
+        assert "988" in page and "naloxone" in page.lower()
+        await pilot.press("escape")
+        await pilot.pause()
+        await new_review(pilot, "Safety check", "Ana", "sister")
+        field(pilot, "since").query_one(TextArea).focus()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, GuidePage) and app.screen.id == "safety"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+    app.store.close()
+
+
+async def test_delete_needs_more_than_one_stray_key(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await new_review(pilot, "Keep me", "Ana", "sister")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("d", "enter")  # Enter lands on "No, keep it"
+        await pilot.pause()
+        assert [s.title for s in app.store.summaries()] == ["Keep me"]
+        await pilot.press("d", "tab", "enter")
+        await pilot.pause()
+        assert app.store.summaries() == []
+    app.store.close()
+
+
+async def test_timeline_and_people_entries_are_kept(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = await new_review(pilot, "Lists", "Maria", "mother")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.step.id == "timeline"
+        await pilot.press("f4")
+        await pilot.pause()
+        field_what = app.screen.query("#editor QuestionField").filter(".question")
+        what = next(f for f in field_what if f.question.id == "what")  # type: ignore[attr-defined]
+        what.query_one(TextArea).text = "We met at his apartment without telling him"
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.step.id == "people"
+        await pilot.press("f4")
+        await pilot.pause()
+        name = next(f for f in app.screen.query("#editor QuestionField") if f.question.id == "name")  # type: ignore[attr-defined]
+        name.query_one(Input).value = "Uncle Ray"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    app.store.close()
+    store = ReviewStore(data_dir)
+    review = store.load(store.summaries()[0].id)
+    assert [e.what for e in review.timeline] == ["We met at his apartment without telling him"]
+    assert review.timeline[0].author == review.members[0].id
+    assert [p.name for p in review.people] == ["Uncle Ray"]
+    store.close()
+
+
+async def test_every_footer_action_is_in_the_command_palette(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await new_review(pilot, "Palette", "Ana", "sister")
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        for active in app.screen.active_bindings.values():
+            if active.binding.show and active.enabled:
+                assert active.binding.description in titles
+        assert "Safety" in titles and "Writer" in titles
+    app.store.close()

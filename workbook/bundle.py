@@ -1,0 +1,346 @@
+"""Bundles: one review as a versioned JSON file, to carry between computers and merge.
+
+The format is described in docs/bundle-format.md. `merge` never throws away anyone's words: when
+the same writer changed the same answer on two computers, the newer version is kept and the
+older one is kept beneath it (and listed in the `MergeReport`), so the family can tidy it up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .model import Answer, Person, PersonView, Review, TimelineEntry, is_blank
+
+if TYPE_CHECKING:
+    from .prompts import Prompts
+
+FORMAT = "intervention-workbook-bundle"
+VERSION = 1
+_ID = re.compile(r"[0-9a-f]{1,64}")
+_WORDS = {"added": "text", "options": "notes", "commitments": "consequence", "answers_prepared": "response", "tasks": "what"}
+"""For each list in the plan, the field that holds a person's own words (kept in full on a conflict)."""
+
+
+class BundleError(Exception):
+    """A bundle that cannot be used; the message is a plain sentence for the family."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One place where the same writer's words differed on the two computers."""
+
+    where: str
+    """What it was, e.g. "what-happened / outcome" or "timeline entry"."""
+    member: str
+    """Member id of the writer, or "" when not known."""
+    kept: str
+    earlier: str
+    both_kept: bool = False
+    """True when both texts are now in the review (writing); False when only the newer is (dates, choices)."""
+
+
+@dataclass
+class MergeReport:
+    """What a merge changed."""
+
+    members_added: int = 0
+    answers_added: int = 0
+    answers_updated: int = 0
+    entries_added: int = 0
+    """Timeline entries, people and plan entries that were only in the other copy."""
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.members_added or self.answers_added or self.answers_updated or self.entries_added or self.conflicts)
+
+
+def to_bundle(review: Review, *, exported: str | None = None) -> str:
+    """The review as bundle text (JSON, ASCII-only, so any editor or mail program keeps it intact)."""
+    payload = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": exported or datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "app_version": __version__,
+        "review": review.to_dict(),
+    }
+    return json.dumps(payload, indent=1) + "\n"
+
+
+def from_bundle(text: str | bytes) -> Review:
+    """Read bundle text back into a review.
+
+    Raises:
+        BundleError: for a file that is not a bundle, is cut short, comes from a newer version
+            of the app, or holds damaged review data.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BundleError("This file is not an Intervention Workbook bundle (it is not text).") from error
+    if not text.strip():
+        raise BundleError("This bundle file is empty. Copy it again from the other computer.")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        if isinstance(error, json.JSONDecodeError) and error.pos >= len(text.rstrip()):
+            raise BundleError("This bundle file is incomplete (it stops part-way). Copy it again from the other computer.") from error
+        raise BundleError("This file is not an Intervention Workbook bundle (it is not readable JSON).") from error
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BundleError("This file is not an Intervention Workbook bundle.")
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BundleError("This bundle is damaged: its version number is missing or wrong.")
+    if version > VERSION:
+        raise BundleError(f"This bundle was made by a newer version of Intervention Workbook (bundle version {version}); please update.")
+    raw = data.get("review")
+    try:
+        review = Review.from_dict(raw if isinstance(raw, dict) else {})
+        _check(review)
+    except ValueError as error:
+        raise BundleError(f"The review in this bundle is damaged, so it was not used: {error}.") from error
+    return review
+
+
+def _check(review: Review) -> None:
+    """Reject data the app could not show or save (from_dict only checks the outline)."""
+
+    def text(value: object, what: str) -> None:
+        if not isinstance(value, str):
+            raise ValueError(f"{what} should be text")
+
+    if not _ID.fullmatch(review.id):
+        raise ValueError("its id is not valid")
+    for member in review.members:
+        text(member.name, "a writer's name")
+        text(member.relationship, "a writer's relationship")
+        if not _ID.fullmatch(member.id):
+            raise ValueError("a writer's id is not valid")
+    for step, questions in review.answers.items():
+        for question, by_member in questions.items():
+            for answer in by_member.values():
+                value = answer.value
+                if not isinstance(value, str) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                    raise ValueError(f"an answer in {step} / {question} is neither text nor a list of choices")
+                text(answer.updated, "an answer's date")
+    for entry in review.timeline:
+        for name in ("phase", "what", "who", "cause", "author", "id", "updated"):
+            text(getattr(entry, name), f"a timeline entry's {name}")
+    for person in review.people:
+        for name in ("name", "relationship", "role", "present", "id", "updated"):
+            text(getattr(person, name), f"a person's {name}")
+        for view in person.views.values():
+            for name in ("helped", "next_time", "why", "updated"):
+                text(getattr(view, name), f"a view's {name}")
+            if not isinstance(view.concerns, list) or not all(isinstance(c, str) for c in view.concerns):
+                raise ValueError("a view's concerns should be a list of text")
+    for name in ("title", "created", "updated", "last_step", "last_writer"):
+        text(getattr(review, name), f"the review's {name}")
+
+
+# -- merging ----------------------------------------------------------------------------------
+
+
+def _stamp(value: object) -> datetime:
+    try:
+        found = datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _is_newer(theirs: object, ours: object) -> bool:
+    """True when `theirs` was edited strictly later than `ours` (ties keep what is here)."""
+    return _stamp(theirs) > _stamp(ours)
+
+
+def _show(value: object) -> str:
+    return "; ".join(value) if isinstance(value, list) else str(value)
+
+
+class _Merger:
+    def __init__(self, into: Review, report: MergeReport, kinds: dict[tuple[str, str], str]) -> None:
+        self.into, self.report, self.kinds = into, report, kinds
+
+    def words(self, where: str, member: str, ours: str, our_date: str, theirs: str, their_date: str) -> tuple[str, bool]:
+        """Merge one piece of writing, losing none of it; returns (text, whether theirs is the newer)."""
+        newer_is_theirs = _is_newer(their_date, our_date)
+        if theirs.strip() in ours:  # the same, blank, or already merged here
+            return ours, newer_is_theirs
+        if ours.strip() in theirs:  # they carried on writing (or merged it already)
+            return theirs, newer_is_theirs
+        newer, older, older_date = (theirs, ours, our_date) if newer_is_theirs else (ours, theirs, their_date)
+        place = "this computer" if newer_is_theirs else "another computer"
+        self.report.conflicts.append(Conflict(where, member, newer, older, both_kept=True))
+        return f"{newer}\n\n[Earlier version from {place}, {older_date[:10] or 'date unknown'}]:\n{older}", newer_is_theirs
+
+    def answer(self, step: str, question: str, member: str, ours: Answer, theirs: Answer) -> Answer:
+        if ours.value == theirs.value:
+            return ours
+        where = f"{step} / {question}"
+        kind = self.kinds.get((step, question))
+        both_text = isinstance(ours.value, str) and isinstance(theirs.value, str)
+        if both_text and (kind in ("text", "line") or (kind is None and not _looks_like_choice(str(ours.value), str(theirs.value)))):
+            text, _ = self.words(where, member, str(ours.value), ours.updated, str(theirs.value), theirs.updated)
+            if text == ours.value:
+                return ours
+            self.report.answers_updated += 1
+            return Answer(text, max(ours.updated, theirs.updated, key=_stamp))
+        newer, older = (theirs, ours) if _is_newer(theirs.updated, ours.updated) else (ours, theirs)
+        if not is_blank(older.value):
+            self.report.conflicts.append(Conflict(where, member, _show(newer.value), _show(older.value)))
+        self.report.answers_updated += newer is theirs
+        return newer
+
+
+def _looks_like_choice(a: str, b: str) -> bool:
+    """Without prompts: dates and choice ids ("2024-03-01", "not-sure") are replaced, not stacked."""
+    return all(re.fullmatch(r"[\w-]*", v.strip()) for v in (a, b))
+
+
+def merge(into: Review, other: Review, prompts: Prompts | None = None) -> MergeReport:
+    """Bring `other` (the same review, edited on another computer) into `into`, in place.
+
+    With `prompts`, each question's kind decides how differing answers are merged: text and
+    one-line answers keep both versions, the others (dates, choices) keep the newer and report
+    the older. Without them, answers with no spaces are treated as dates or choices.
+
+    Raises:
+        BundleError: when the two are different reviews.
+    """
+    if into.id != other.id:
+        raise BundleError("This bundle holds a different review, so it cannot be merged into this one.")
+    report = MergeReport()
+    kinds = {(s.id, q.id): q.kind for s in prompts.steps for q in s.questions} if prompts else {}
+    merger = _Merger(into, report, kinds)
+    known = {m.id for m in into.members}
+    for member in other.members:
+        if member.id not in known:
+            into.members.append(member)
+            report.members_added += 1
+    for step, questions in other.answers.items():
+        for question, by_member in questions.items():
+            ours_q = into.answers.setdefault(step, {}).setdefault(question, {})
+            for mid, theirs in by_member.items():
+                ours = ours_q.get(mid)
+                if ours is None:
+                    ours_q[mid] = theirs
+                    report.answers_added += not is_blank(theirs.value)
+                else:
+                    ours_q[mid] = merger.answer(step, question, mid, ours, theirs)
+    _merge_timeline(merger, other.timeline)
+    _merge_people(merger, other.people)
+    _merge_plan(merger, other.plan)
+    if report.changed:
+        into.updated = max(into.updated, other.updated, key=_stamp)
+    return report
+
+
+def _merge_timeline(merger: _Merger, entries: list[TimelineEntry]) -> None:
+    ours = {e.id: e for e in merger.into.timeline}
+    for theirs in entries:
+        mine = ours.get(theirs.id)
+        if mine is None:
+            merger.into.timeline.append(theirs)
+            merger.report.entries_added += 1
+            continue
+        what, newer = merger.words("timeline entry", mine.author, mine.what, mine.updated, theirs.what, theirs.updated)
+        if newer:
+            mine.phase, mine.who, mine.cause, mine.updated = theirs.phase, theirs.who, theirs.cause, theirs.updated
+        mine.what = what
+
+
+def _merge_people(merger: _Merger, people: list[Person]) -> None:
+    ours = {p.id: p for p in merger.into.people}
+    for theirs in people:
+        mine = ours.get(theirs.id)
+        if mine is None:
+            merger.into.people.append(theirs)
+            merger.report.entries_added += 1
+            continue
+        if _is_newer(theirs.updated, mine.updated):
+            for name in ("name", "relationship", "role", "present", "updated"):
+                setattr(mine, name, getattr(theirs, name))
+        for mid, view in theirs.views.items():
+            mine_view = mine.views.get(mid)
+            if mine_view is None:
+                mine.views[mid] = view
+                merger.report.answers_added += 1
+                continue
+            why, newer = merger.words(f"view of {mine.name}", mid, mine_view.why, mine_view.updated, view.why, view.updated)
+            if newer:
+                mine.views[mid] = PersonView(**{f.name: getattr(view, f.name) for f in fields(PersonView)})
+                if mine_view.concerns != view.concerns and mine_view.concerns:
+                    where, kept, earlier = f"concerns about {mine.name}", _show(view.concerns), _show(mine_view.concerns)
+                    merger.report.conflicts.append(Conflict(where, mid, kept, earlier))
+            mine.views[mid].why = why
+
+
+def _merge_plan(merger: _Merger, theirs: dict[str, Any]) -> None:
+    plan = merger.into.plan
+    for key, their_list in theirs.items():
+        if key not in plan:
+            plan[key] = json.loads(json.dumps(their_list))
+            merger.report.entries_added += len(their_list) if isinstance(their_list, list | dict) else 0
+        elif isinstance(their_list, list) and isinstance(plan[key], list):
+            _merge_records(merger, key, plan[key], their_list)
+        elif key == "letters" and isinstance(their_list, dict) and isinstance(plan[key], dict):
+            _merge_letters(merger, plan[key], their_list)
+        elif key == "decisions" and isinstance(their_list, dict) and isinstance(plan[key], dict):
+            _merge_decisions(merger, plan[key], their_list)
+
+
+def _merge_decisions(merger: _Merger, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    """Decisions on the workbook's suggestions: the newer decision wins; a different wording is reported."""
+    for pid, decision in theirs.items():
+        mine = ours.get(pid)
+        if not isinstance(decision, dict):
+            continue
+        if not isinstance(mine, dict):
+            ours[pid] = decision
+            merger.report.entries_added += 1
+        elif decision != mine and _is_newer(decision.get("updated"), mine.get("updated")):
+            if mine.get("text") and mine.get("text") != decision.get("text"):
+                merger.report.conflicts.append(Conflict(f"plan decision {pid}", str(mine.get("by", "")), str(decision.get("text", "")),
+                                                        str(mine.get("text"))))
+            ours[pid] = decision
+
+
+def _merge_records(merger: _Merger, key: str, ours: list[Any], theirs: list[Any]) -> None:
+    by_id = {r.get("id"): r for r in ours if isinstance(r, dict)}
+    words = _WORDS.get(key, "")
+    for record in theirs:
+        mine = by_id.get(record.get("id")) if isinstance(record, dict) else None
+        if mine is None:
+            ours.append(record)
+            merger.report.entries_added += 1
+            continue
+        text, newer = merger.words(f"plan {key}", str(mine.get("by", mine.get("member", ""))), str(mine.get(words, "")),
+                                   str(mine.get("updated", "")), str(record.get(words, "")), str(record.get("updated", "")))
+        if newer:
+            mine.clear()
+            mine.update(record)
+        if words and (words in mine or text):
+            mine[words] = text
+
+
+def _merge_letters(merger: _Merger, ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    for mid, letter in theirs.items():
+        mine = ours.get(mid)
+        if not isinstance(mine, dict) or not isinstance(letter, dict):
+            if mine is None:
+                ours[mid] = letter
+                merger.report.answers_added += 1
+            continue
+        text, _ = merger.words("letter", mid, str(mine.get("text", "")), str(mine.get("updated", "")),
+                                   str(letter.get("text", "")), str(letter.get("updated", "")))
+        ours[mid] = {"text": text, "updated": max(str(mine.get("updated", "")), str(letter.get("updated", "")), key=_stamp)}
+
+
+__all__ = ["FORMAT", "VERSION", "BundleError", "Conflict", "MergeReport", "from_bundle", "merge", "to_bundle"]

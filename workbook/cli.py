@@ -1,0 +1,230 @@
+"""Command-line commands: `list`, `export` and `import`.
+
+Each command prints plain sentences (errors to stderr, never a traceback) and exits 0 when it
+worked, 1 when it could not, and 2 for a mistake in how it was called. Heavy modules are imported
+inside the handlers, so `intervention-workbook --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .store import ReviewStore
+
+PROG = "intervention-workbook"
+SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
+
+
+def add_commands(subparsers: Any) -> None:
+    """Add `list`, `export` and `import` to the main parser's subcommands."""
+    listing = subparsers.add_parser("list", help="list the reviews kept in the data folder")
+    listing.set_defaults(handler=list_reviews)
+
+    export = subparsers.add_parser(
+        "export",
+        help="save a review as a summary for a professional (Markdown or a web page) or as a bundle",
+        description="Save a review as a summary for a professional, or as a bundle (json) to carry to another computer.",
+    )
+    export.add_argument("review", metavar="REVIEW", help="the review's id, the start of its id, or its title")
+    export.add_argument("--format", choices=tuple(SUFFIXES), default="markdown", help="markdown (default), html, or json (a bundle)")
+    export.add_argument("--output", "-o", metavar="FILE", help="where to save it (default: your documents folder)")
+    export.add_argument("--initials", action="store_true", help="show initials and relationships instead of names")
+    export.add_argument("--force", action="store_true", help="replace FILE if it already exists")
+    export.set_defaults(handler=export_review)
+
+    importing = subparsers.add_parser(
+        "import",
+        help="add a review from a bundle file, or merge it into the same review here",
+        description="Add a review from a bundle made with 'export --format json'. If the review is already here, "
+        "the two are merged: nobody's answers are lost, and where the same person's answer differs both versions are kept.",
+    )
+    importing.add_argument("file", metavar="FILE", help="the bundle file (.json)")
+    importing.set_defaults(handler=import_bundle)
+
+
+def fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def plain(text: str, limit: int = 0) -> str:
+    """User text made safe for a terminal: no control characters (so no escape sequences)."""
+    cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs") else c for c in text)
+    cleaned = re.sub(r" {2,}", " ", cleaned).strip()
+    return cleaned[: limit - 1] + "…" if limit and len(cleaned) > limit else cleaned
+
+
+def _when(iso: str) -> str:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return plain(iso, 16)
+
+
+def list_reviews(args: argparse.Namespace) -> int:
+    from .paths import data_dir
+    from .storage import StorageError
+    from .store import ReviewStore
+
+    root = data_dir(args.data_dir)
+    if not (root / "reviews").is_dir():
+        print("No reviews yet.")
+        return 0
+    try:
+        store = ReviewStore(root, read_only=True)
+        try:
+            summaries = store.summaries()
+        finally:
+            store.close()
+    except (StorageError, OSError) as error:
+        return fail(f"the reviews in {root} could not be read.\n  {plain(str(error))}")
+    if not summaries:
+        print("No reviews yet.")
+        return 0
+    rows = [("ID", "Title", "Intervention date", "Last edited")]
+    rows += [(s.id[:8], plain(s.title, 40), plain(s.intervention_date, 20) or "-", _when(s.updated) if s.updated else "-")
+             for s in summaries]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[3])
+    return 0
+
+
+def _open_review(args: argparse.Namespace) -> Any:
+    """The review named on the command line, or an error message (str)."""
+    from .paths import data_dir
+    from .storage import StorageError
+    from .store import ReviewStore
+
+    root = data_dir(args.data_dir)
+    if not (root / "reviews").is_dir():
+        return f"there are no reviews yet in {root}."
+    try:
+        store = ReviewStore(root, read_only=True)
+        try:
+            return store.load(store.find(args.review).id)
+        finally:
+            store.close()
+    except (StorageError, OSError) as error:
+        return plain(str(error)) if isinstance(error, StorageError) else f"the review could not be read ({error})."
+
+
+def _slug(title: str) -> str:
+    cleaned = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower())
+    return cleaned.strip("-")[:60].strip("-") or "review"
+
+
+def export_review(args: argparse.Namespace) -> int:
+    if args.initials and args.format == "json":
+        print(f"{PROG} export: --initials works with markdown and html; a json bundle always holds the whole review.", file=sys.stderr)
+        return 2
+    from .paths import documents_dir
+
+    review = _open_review(args)
+    if isinstance(review, str):
+        return fail(review)
+    name = f"review-{review.id[:8]}" if args.initials else _slug(review.title)
+    default_name = f"{name}-summary{SUFFIXES[args.format]}" if args.format != "json" else f"{name}-bundle.json"
+    path = Path(args.output).expanduser() if args.output else documents_dir() / default_name
+    if path.is_dir():
+        path = path / default_name
+    path = path.absolute()
+    if path.exists() and not args.force:
+        return fail(f"{path} already exists, so nothing was saved.\nChoose another name with --output, or add --force to replace it.")
+    if not path.parent.is_dir():
+        return fail(f"the folder {path.parent} does not exist, so nothing was saved.")
+    from .export import write_export
+    from .prompts import PromptError
+
+    try:
+        text = _render(review, args.format, args.initials)
+    except PromptError as error:
+        return fail(f"a question file could not be read, so the summary cannot be made.\n  {error}")
+
+    try:
+        written = write_export(path, text)
+    except OSError as error:
+        return fail(f"the file could not be saved at {path} ({error.strerror or error}). Nothing was changed.")
+    print(f"Saved to {written}")
+    print("Only your user account can read this file. It holds private family information; share it only with people you trust.")
+    return 0
+
+
+def _render(review: Any, fmt: str, initials: bool) -> str:
+    if fmt == "json":
+        from .bundle import to_bundle
+
+        return to_bundle(review)
+    from .export import render_html, render_markdown
+    from .prompts import load_prompts
+
+    text = render_markdown(review, load_prompts(), initials=initials)
+    return render_html(text, f"Review: {review.title}" if not initials else "Review summary") if fmt == "html" else text
+
+
+def import_bundle(args: argparse.Namespace) -> int:
+    from .bundle import BundleError, from_bundle
+    from .paths import data_dir
+    from .progress import review_progress
+    from .prompts import PromptError, load_prompts
+    from .storage import StorageError
+    from .store import ReviewStore
+
+    source = Path(args.file).expanduser()
+    try:
+        raw = source.read_bytes()
+    except OSError as error:
+        return fail(f"{source} could not be read ({error.strerror or error}).")
+    try:
+        incoming = from_bundle(raw)
+        prompts = load_prompts()
+    except BundleError as error:
+        return fail(f"{source} was not imported. {error}")
+    except PromptError as error:
+        return fail(f"a question file could not be read, so nothing was imported.\n  {error}")
+    root = data_dir(args.data_dir)
+    try:
+        store = ReviewStore(root, progress=lambda review: review_progress(review, prompts))
+    except StorageError as error:  # includes the app being open (DatabaseLockedError)
+        return fail(f"nothing was imported.\n{error}")
+    try:
+        return _import_into(store, incoming, prompts)
+    except (StorageError, OSError) as error:
+        return fail(f"the review could not be saved, so nothing was imported.\n  {error}")
+    finally:
+        store.close()
+
+
+def _import_into(store: ReviewStore, incoming: Any, prompts: Any) -> int:
+    from .bundle import merge
+    from .store import ReviewNotFoundError
+
+    try:
+        current = store.load(incoming.id)
+    except ReviewNotFoundError:
+        store.release(incoming)
+        print(f"Imported \u201c{plain(incoming.title, 60)}\u201d as a new review (id {incoming.id[:8]}).")
+        return 0
+    report = merge(current, incoming, prompts)
+    if not report.changed:
+        print(f"Nothing new: \u201c{plain(current.title, 60)}\u201d here already has everything in that bundle.")
+        return 0
+    store.release(current)
+    added = report.answers_added + report.entries_added
+    print(f"Merged the bundle into \u201c{plain(current.title, 60)}\u201d: {added} answers and entries added, "
+          f"{report.answers_updated} updated, {report.members_added} writers added, {len(report.conflicts)} conflicts kept.")
+    for conflict in report.conflicts[:20]:
+        who = current.member_name(conflict.member) if conflict.member else "someone"
+        kept = "both versions are kept in the answer" if conflict.both_kept else "the newer one is kept"
+        print(f"  - {plain(conflict.where)} ({plain(who, 40)}): {kept}; the earlier one was \u201c{plain(conflict.earlier, 60)}\u201d")
+    if len(report.conflicts) > 20:
+        print(f"  ... and {len(report.conflicts) - 20} more.")
+    return 0
