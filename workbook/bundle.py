@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 FORMAT = "intervention-workbook-bundle"
 VERSION = 1
-_ID = re.compile(r"[0-9a-f]{1,64}")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+"""Ids are used in file names and as keys, so nothing else (no dots, no slashes) is accepted."""
 _WORDS = {"added": "text", "options": "notes", "commitments": "consequence", "answers_prepared": "response", "tasks": "what"}
 """For each list in the plan, the field that holds a person's own words (kept in full on a conflict)."""
 
@@ -89,7 +90,9 @@ def from_bundle(text: str | bytes) -> Review:
     try:
         data = json.loads(text)
     except ValueError as error:
-        if isinstance(error, json.JSONDecodeError) and error.pos >= len(text.rstrip()):
+        stripped = text.strip()
+        cut_short = isinstance(error, json.JSONDecodeError) and error.pos >= len(text.rstrip())
+        if cut_short or (stripped.startswith("{") and not stripped.endswith("}")):
             raise BundleError("This bundle file is incomplete (it stops part-way). Copy it again from the other computer.") from error
         raise BundleError("This file is not an Intervention Workbook bundle (it is not readable JSON).") from error
     if not isinstance(data, dict) or data.get("format") != FORMAT:

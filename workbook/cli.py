@@ -110,11 +110,25 @@ def _open_review(args: argparse.Namespace) -> Any:
     try:
         store = ReviewStore(root, read_only=True)
         try:
-            return store.load(store.find(args.review).id)
+            return store.load(_find(store, args.review))
         finally:
             store.close()
     except (StorageError, OSError) as error:
         return plain(str(error)) if isinstance(error, StorageError) else f"the review could not be read ({error})."
+
+
+def _find(store: ReviewStore, key: str) -> str:
+    """A review id from an id, an id prefix, a title, or (failing those) a unique part of a title."""
+    from .store import ReviewNotFoundError
+
+    try:
+        return store.find(key).id
+    except ReviewNotFoundError:
+        part = key.strip().casefold()
+        matches = [s for s in store.summaries() if part and part in s.title.casefold()]
+        if len(matches) == 1:
+            return matches[0].id
+        raise
 
 
 def _slug(title: str) -> str:
@@ -132,7 +146,7 @@ def export_review(args: argparse.Namespace) -> int:
     if isinstance(review, str):
         return fail(review)
     name = f"review-{review.id[:8]}" if args.initials else _slug(review.title)
-    default_name = f"{name}-summary{SUFFIXES[args.format]}" if args.format != "json" else f"{name}-bundle.json"
+    default_name = f"{name}-summary{SUFFIXES[args.format]}"
     path = Path(args.output).expanduser() if args.output else documents_dir() / default_name
     if path.is_dir():
         path = path / default_name
@@ -219,8 +233,11 @@ def _import_into(store: ReviewStore, incoming: Any, prompts: Any) -> int:
         return 0
     store.release(current)
     added = report.answers_added + report.entries_added
-    print(f"Merged the bundle into \u201c{plain(current.title, 60)}\u201d: {added} answers and entries added, "
-          f"{report.answers_updated} updated, {report.members_added} writers added, {len(report.conflicts)} conflicts kept.")
+    counts = [_count(added, "new answer or entry", "new answers or entries"),
+              _count(report.answers_updated, "answer updated", "answers updated"),
+              _count(report.members_added, "new writer", "new writers"),
+              _count(len(report.conflicts), "conflict (nothing was lost)", "conflicts (nothing was lost)")]
+    print(f"Merged the bundle into \u201c{plain(current.title, 60)}\u201d: {', '.join(counts)}.")
     for conflict in report.conflicts[:20]:
         who = current.member_name(conflict.member) if conflict.member else "someone"
         kept = "both versions are kept in the answer" if conflict.both_kept else "the newer one is kept"
@@ -228,3 +245,7 @@ def _import_into(store: ReviewStore, incoming: Any, prompts: Any) -> int:
     if len(report.conflicts) > 20:
         print(f"  ... and {len(report.conflicts) - 20} more.")
     return 0
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"

@@ -104,6 +104,8 @@ class Prompts:
     steps: tuple[Step, ...]
     guides: dict[str, Guide]
     resources: tuple[Resource, ...]
+    records: dict[str, Step] = field(default_factory=dict)
+    """Fields of the plan's small records (options, commitments...), from prompts/plan/, by file name."""
 
     def step(self, step_id: str) -> Step | None:
         """The step with this id, if there is one."""
@@ -120,6 +122,8 @@ def prompts_dir() -> Path:
 
 REQUIRED_GUIDES = ("welcome", "safety", "approaches", "about-blame")
 """Guides the app opens by name; a prompts folder without them is reported as a problem."""
+REQUIRED_RECORDS = ("options", "commitments", "answers_prepared", "tasks", "letter")
+"""Field lists for the plan's records, in prompts/plan/."""
 CAUSES = ("people", "plan", "narrative", "approach")
 RESOURCE_COLUMNS = ("Name", "Contact", "What it is", "Last verified")
 
@@ -169,7 +173,11 @@ def load_prompts(directory: Path | None = None) -> Prompts:
     for name in REQUIRED_GUIDES:
         if name not in guides:
             raise PromptError(guides_dir / f"{name}.md", None, f'the guide "{name}" is missing; the workbook opens it by this file name')
-    return Prompts(steps=tuple(steps), guides=guides, resources=_parse_resources(root / "resources.md"))
+    records = {path.stem: _parse_step(path, path.stem) for path in sorted((root / "plan").glob("*.md"))}
+    for name in REQUIRED_RECORDS:
+        if name not in records:
+            raise PromptError(root / "plan" / f"{name}.md", None, f'the plan fields file "{name}.md" is missing; the plan step needs it')
+    return Prompts(steps=tuple(steps), guides=guides, resources=_parse_resources(root / "resources.md"), records=records)
 
 
 # ---------------------------------------------------------------- reading Markdown
@@ -190,8 +198,9 @@ class _Block:
     tokens: list[Token]
 
     @property
-    def inline(self) -> Token | None:
-        return next((t for t in self.tokens if t.type == "inline"), None)
+    def source(self) -> str:
+        """The Markdown source of a heading's or paragraph's text."""
+        return next((t.content for t in self.tokens if t.type == "inline"), "")
 
     @property
     def level(self) -> int:
@@ -237,9 +246,8 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def _plain(inline: Token | None) -> str:
-    """The text of an inline token with its Markdown markup (emphasis, code, links...) removed."""
-    content = inline.content if inline else ""
+def _plain(content: str) -> str:
+    """Inline Markdown source as plain text, with its markup (emphasis, code, links...) removed."""
     if not _MARKUP.search(content):
         return _LINE_BREAK.sub(" ", content).strip()
     md = _markdown()
@@ -258,13 +266,14 @@ def _text(tokens: list[Token]) -> str:
     return "".join(parts)
 
 
-def _split_id(text: str, path: Path, line: int, what: str) -> tuple[str, str]:
+def _split_id(source: str, path: Path, line: int, what: str) -> tuple[str, str]:
     """Split 'Label {an-id}' into ("Label", "an-id"), or explain what is wrong."""
-    if not (match := _TRAILING_ID.search(text)):
+    if not (match := _TRAILING_ID.search(source)):
+        text = _plain(source)
         example = re.sub(r"[^a-z0-9]+", "-", text.lower())[:24].strip("-") or "an-id"
         where = "the heading" if what == "question" else "the line"
         raise PromptError(path, line, f'the {what} "{text}" has no id: end {where} with {{an-id}}, for example {{{example}}}')
-    label, ident = text[: match.start()].strip(), match[1].strip()
+    label, ident = _plain(source[: match.start()]), match[1].strip()
     if not _ID.fullmatch(ident):
         raise PromptError(path, line, f'the id {{{ident}}} of the {what} "{label}" can only use lowercase letters, digits, - and _')
     if not label:
@@ -277,7 +286,7 @@ def _title(blocks: list[_Block], path: Path, what: str) -> str:
     if not blocks or blocks[0].level != 1:
         line = blocks[0].line if blocks else 1
         raise PromptError(path, line, f'{what} must begin with a title on a line starting with "# ", like "# What happened"')
-    if not (title := _plain(blocks[0].inline)):
+    if not (title := _plain(blocks[0].source)):
         raise PromptError(path, blocks[0].line, "the # title has no text")
     return title
 
@@ -311,7 +320,7 @@ class _Draft:
         return Question(self.id, self.text, self.kind, "\n\n".join(self.help), "\n\n".join(self.why), self.placeholder, tuple(self.choices))
 
 
-def _parse_step(path: Path) -> Step:
+def _parse_step(path: Path, step_id: str | None = None) -> Step:
     _, blocks = _read(path)
     title = _title(blocks, path, "a step")
     settings: dict[str, str] = {}
@@ -327,16 +336,16 @@ def _parse_step(path: Path) -> Step:
                 raise PromptError(path, block.line, f"{_STEP_SHAPE}; a {'#' * block.level} heading cannot be used here")
             if draft is not None:
                 questions.append(draft.finish(path))
-            label, ident = _split_id(_plain(block.inline), path, block.line, "question")
+            label, ident = _split_id(block.source, path, block.line, "question")
             if any(q.id == ident for q in questions):
                 raise PromptError(path, block.line, f'two questions in this step have the id {{{ident}}}; each needs its own')
             draft = _Draft(ident, label, block.line)
         elif block.type == "paragraph":
-            lines = block.inline.content.split("\n") if block.inline else []
+            lines = block.source.split("\n")
             if any(_SETTING.fullmatch(raw.strip()) for raw in lines):
                 for offset, raw in enumerate(lines):
                     _apply_setting(raw.strip(), block.line + offset, path, draft, settings)
-            elif _WHY.match(content := _plain(block.inline)):
+            elif _WHY.match(content := _plain(block.source)):
                 if not (note := _WHY.sub("", content, count=1).strip()):
                     raise PromptError(path, block.line, 'the "Why we ask:" note is empty; write the reason after the colon')
                 (draft.why if draft else why).append(note)
@@ -357,7 +366,7 @@ def _parse_step(path: Path) -> Step:
         questions.append(draft.finish(path))
     if not questions:
         raise PromptError(path, None, 'the step has no questions; add at least one, like "## Where was it? {place}"')
-    step_id = path.name.split("-", 1)[1].removesuffix(".md")
+    step_id = step_id or path.name.split("-", 1)[1].removesuffix(".md")
     return Step(step_id, title, settings.get("kind", "form"), settings.get("cause", ""), "\n\n".join(intro), "\n\n".join(why),
                 tuple(questions), path)
 
@@ -402,7 +411,7 @@ def _choices(block: _Block, path: Path, question: str) -> list[Choice]:
     for line, inner in items:
         if [t.type for t in inner] != ["paragraph_open", "inline", "paragraph_close"]:
             raise PromptError(path, line, f'each choice of "{question}" is one line, like "- Yes {{yes}}", with nothing under it')
-        label, ident = _split_id(_plain(inner[1]), path, line, "choice")
+        label, ident = _split_id(inner[1].content, path, line, "choice")
         if any(c.id == ident for c in choices):
             raise PromptError(path, line, f'two choices of "{question}" have the id {{{ident}}}; each needs its own')
         choices.append(Choice(ident, label))
@@ -428,7 +437,7 @@ def _parse_resources(path: Path) -> tuple[Resource, ...]:
     _title(blocks, path, "the resources file")
     columns = " | ".join(RESOURCE_COLUMNS)
     for block in blocks[1:]:
-        if block.type == "paragraph" and "|" in (block.inline.content if block.inline else ""):
+        if block.type == "paragraph" and "|" in block.source:
             raise PromptError(path, block.line, "this looks like a table, but Markdown cannot read it as one: the header row, the "
                               "|---| row and every other row need the same number of | columns")
         if block.type not in ("paragraph", "table"):
@@ -442,7 +451,7 @@ def _parse_resources(path: Path) -> tuple[Resource, ...]:
         if token.type == "tr_open":
             rows.append((token.map[0] + 1 if token.map else tables[0].line, []))
         elif token.type == "inline" and rows:
-            rows[-1][1].append(_plain(token))
+            rows[-1][1].append(_plain(token.content))
     (header_line, header), body = rows[0], rows[1:]
     names = [" ".join(cell.split()).casefold() for cell in header]
     for column in RESOURCE_COLUMNS:

@@ -5,8 +5,10 @@ The Markdown is rendered with markdown-it's "js-default" preset, which has raw H
 and data: links. On top of that, every rule the summary does not use is switched off (links,
 images, autolinks, inline HTML, entities, code, quotes, rules, setext headings...): the summary is
 only headings, paragraphs, lists, tables, emphasis, escapes and line breaks, so even text that was
-somehow not escaped cannot make a link or an image. It also makes large summaries render faster. The page loads nothing from anywhere: the styles are inline, there are no
-scripts, and a Content-Security-Policy tells the browser to allow nothing else either.
+somehow not escaped cannot make a link or an image. It also makes large summaries render faster.
+
+The page loads nothing from anywhere: the styles are inline, there are no scripts, and a
+Content-Security-Policy tells the browser to allow nothing else either.
 """
 
 from __future__ import annotations

@@ -278,7 +278,9 @@ class _Summary:
         self.heading(2, "The revised plan")
         items = [i for i in plan_items(self.review, self.prompts) if i.status != "dropped"]
         if undecided := sum(i.status == "proposed" for i in items):
-            self.para(f"{undecided} of the workbook's suggestions are not decided yet, so they are left out here.")
+            many = undecided != 1
+            noun, left = ("suggestions from the workbook have", "they are") if many else ("suggestion from the workbook has", "it is")
+            self.para(f"{undecided} {noun} not been decided on yet, so {left} left out here.")
         step = self.prompts.step("plan")
         questions = list(step.questions) if step else []
         ids = [sid for sid, _ in SECTIONS]

@@ -8,8 +8,6 @@ Leaving the screen, switching writer or step, and quitting all save at once as w
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -81,7 +79,6 @@ class ReviewScreen(Screen[None]):
         self.step = prompts.step(review.last_step) or prompts.steps[0]
         self._dirty = False
         self._timer: Timer | None = None
-        self._last_saved = ""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -113,16 +110,16 @@ class ReviewScreen(Screen[None]):
     def _show_status(self, note: str = "") -> None:
         writer = self.review.member(self.writer)
         who = f"Writing as {writer.label}" if writer else "Nobody chosen yet (F2)"
-        saved = note or (f"Saved {self._last_saved}" if self._last_saved else "Saved")
+        saved = note or "All changes saved ✓"
         self.query_one("#status", Static).update(f" {who}  ·  {saved}  ·  F1 Safety")
 
     async def show_step(self, step: Step, *, focus: bool = False) -> None:
         """Open a step in the pane beside the sidebar."""
-        self.save_now()
         self.step = step
         if self.review.last_step != step.id:
             self.review.last_step = step.id
-            self._mark_dirty()
+            self._dirty = True
+        self.save_now()
         pane = self.query_one("#step-pane", Vertical)
         await pane.remove_children()
         if not self.writer:
@@ -248,7 +245,6 @@ class ReviewScreen(Screen[None]):
             self._timer = self.set_timer(2.0, self.save_now)
             return False
         self._dirty = False
-        self._last_saved = datetime.now().strftime("%H:%M:%S")
         self._show_status()
         return True
 

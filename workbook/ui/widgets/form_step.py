@@ -56,7 +56,8 @@ class FormStep(VerticalScroll):
         """Put the cursor in the first question."""
         fields = self.query(QuestionField)
         if fields:
-            fields.first().focus_field()
+            # Keep the step's introduction in view; the first field is just below it.
+            fields.first().focus_field(scroll_visible=False)
 
     def on_question_field_changed(self, event: QuestionField.Changed) -> None:
         event.stop()

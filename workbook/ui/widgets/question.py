@@ -94,9 +94,9 @@ class QuestionField(Vertical):
         chosen = set(value) if isinstance(value, list) else set()
         return SelectionList[str](*((c.label, c.id, c.id in chosen) for c in q.choices), classes="q-field")
 
-    def focus_field(self) -> None:
+    def focus_field(self, scroll_visible: bool = True) -> None:
         """Put the cursor in this question's field."""
-        self.query_one(".q-field").focus()
+        self.query_one(".q-field").focus(scroll_visible=scroll_visible)
 
     def _report(self, value: AnswerValue) -> None:
         self.value = value
