@@ -180,3 +180,45 @@ def test_help_is_quick_to_import() -> None:
     found = subprocess.run([sys.executable, "-X", "importtime", "-c", "import workbook.cli"], capture_output=True, text=True, check=True)
     heavy = [line for line in found.stderr.splitlines() if any(m in line for m in ("markdown_it", "tinydb", "textual", "workbook.store"))]
     assert heavy == []
+
+
+def test_export_works_while_the_app_is_open(run: Run, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    review = saved(data)
+    app = ReviewStore(data)
+    try:
+        found = run("export", review.id[:8], "-o", str(tmp_path / "open.md"))
+        listed = run("list")
+    finally:
+        app.close()
+    assert found.returncode == 0 and (tmp_path / "open.md").exists()
+    assert listed.returncode == 0 and review.id[:8] in listed.stdout
+
+
+def test_bundle_with_an_id_the_app_does_not_make_is_refused(run: Run, tmp_path: Path) -> None:
+    bundle = tmp_path / "odd.json"
+    bundle.write_text(to_bundle(planned_review()))  # the sample's id is "review-sample"
+    found = run("import", str(bundle))
+    assert found.returncode == 1 and "id this app does not use" in found.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_titles_with_control_characters_are_listed_safely(run: Run, tmp_path: Path) -> None:
+    review = planned_review()
+    review.title = "Danny\x1b[31m red\nnext line"
+    saved(tmp_path / "data", review)
+    found = run("list")
+    assert found.returncode == 0 and "\x1b" not in found.stdout and "Danny [31m red next line" in found.stdout
+
+
+def test_an_unforeseen_error_is_a_sentence_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from workbook.cli import guarded
+
+    def broken(args: argparse.Namespace) -> int:
+        raise ValueError("something odd")
+
+    assert guarded(broken)(argparse.Namespace()) == 1
+    err = capsys.readouterr().err
+    assert "something unexpected stopped this command (ValueError: something odd)" in err and "Traceback" not in err

@@ -11,6 +11,7 @@ import argparse
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
 def add_commands(subparsers: Any) -> None:
     """Add `list`, `export` and `import` to the main parser's subcommands."""
     listing = subparsers.add_parser("list", help="list the reviews kept in the data folder")
-    listing.set_defaults(handler=list_reviews)
+    listing.set_defaults(handler=guarded(list_reviews))
 
     export = subparsers.add_parser(
         "export",
@@ -36,7 +37,7 @@ def add_commands(subparsers: Any) -> None:
     export.add_argument("--output", "-o", metavar="FILE", help="where to save it (default: your documents folder)")
     export.add_argument("--initials", action="store_true", help="show initials and relationships instead of names")
     export.add_argument("--force", action="store_true", help="replace FILE if it already exists")
-    export.set_defaults(handler=export_review)
+    export.set_defaults(handler=guarded(export_review))
 
     importing = subparsers.add_parser(
         "import",
@@ -45,7 +46,22 @@ def add_commands(subparsers: Any) -> None:
         "the two are merged: nobody's answers are lost, and where the same person's answer differs both versions are kept.",
     )
     importing.add_argument("file", metavar="FILE", help="the bundle file (.json)")
-    importing.set_defaults(handler=import_bundle)
+    importing.set_defaults(handler=guarded(import_bundle))
+
+
+def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a command so that even an unforeseen error is a plain sentence and exit code 1, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except KeyboardInterrupt:
+            return fail("stopped.")
+        except Exception as error:
+            return fail(f"something unexpected stopped this command ({type(error).__name__}: {plain(str(error), 200)}).\n"
+                        "Files are written whole or not at all, so nothing is half-saved.")
+
+    return run
 
 
 def fail(message: str) -> int:
@@ -204,6 +220,8 @@ def import_bundle(args: argparse.Namespace) -> int:
         return fail(f"{source} was not imported. {error}")
     except PromptError as error:
         return fail(f"a question file could not be read, so nothing was imported.\n  {error}")
+    if not re.fullmatch(r"[0-9a-f]{8,64}", incoming.id):
+        return fail(f"{source} was not imported. The review in it has an id this app does not use ({plain(incoming.id, 40)}).")
     root = data_dir(args.data_dir)
     try:
         store = ReviewStore(root, progress=lambda review: review_progress(review, prompts))

@@ -8,6 +8,7 @@ line so the app can say exactly what to fix instead of showing a traceback.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -113,7 +114,13 @@ class Prompts:
 
 
 def prompts_dir() -> Path:
-    """Where the prompts are: inside the installed package, or the checkout's prompts/."""
+    """Where the prompts are: $INTERVENTION_WORKBOOK_PROMPTS, inside the installed package, or the checkout's prompts/.
+
+    The environment variable lets a counselor try edited wording without reinstalling the app.
+    """
+    override = os.environ.get("INTERVENTION_WORKBOOK_PROMPTS", "").strip()
+    if override:
+        return Path(override).expanduser()
     packaged = Path(__file__).parent / "prompts"
     if packaged.is_dir():
         return packaged

@@ -246,6 +246,17 @@ class ReviewStore:
         data = {name: dict(db.table(name).get(doc_id=1) or {}) for name in ("meta", "review")}
         return _review_from_tables({"meta": {"1": data["meta"]}, "review": {"1": data["review"]}}, path)
 
+    def restore_backup(self, review_id: str, n: int = 1) -> Review:
+        """Put a review's backup back in place (after its file was found damaged) and open it."""
+        from .storage import SafeJSONStorage
+
+        storage = SafeJSONStorage(self.path_for(review_id))
+        try:
+            storage.restore_backup(n)
+        finally:
+            storage.close()
+        return self.load(review_id)
+
     def save(self, review: Review) -> None:
         """Write one review to its own file, atomically. Never touches other reviews."""
         table = self._db(review.id).table("review")

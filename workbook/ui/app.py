@@ -6,14 +6,15 @@ import asyncio
 import signal
 from collections.abc import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from ..prompts import Prompts
 from ..store import ReviewStore
-from ..storage import StorageError
-from .screens.dialogs import GuidePage
+from ..storage import CorruptDatabaseError, StorageError
+from .screens.dialogs import Confirm, GuideList, GuidePage
 from .screens.home import HomeScreen
 from .screens.review import ReviewScreen
 
@@ -35,6 +36,7 @@ class WorkbookApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "safety", "Safety", tooltip="Overdose signs, naloxone and who to call", priority=True, id="safety"),
+        Binding("f9", "guides", "Guides", tooltip="Approaches side by side, about blame, and the welcome page", id="guides"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and close the workbook", priority=True, id="quit"),
     ]
 
@@ -84,11 +86,39 @@ class WorkbookApp(App[None]):
             return
         self.push_screen(GuidePage(safety_markdown(self.prompts), page_id="safety"))
 
-    def open_review(self, review_id: str) -> None:
+    @work
+    async def action_guides(self) -> None:
+        if isinstance(self.screen, GuideList):
+            return
+        choices = [(g.id, g.title) for g in self.prompts.guides.values() if g.id != "safety"]
+        chosen = await self.push_screen_wait(GuideList(choices))
+        if chosen == "welcome":
+            self.show_welcome()
+        elif chosen is not None:
+            guide = self.prompts.guides[chosen]
+            self.push_screen(GuidePage(f"# {guide.title}\n\n{guide.body}", page_id=f"guide-{chosen}"))
+
+    @work
+    async def open_review(self, review_id: str) -> None:
+        """Open a review; a damaged file is explained and its newest backup offered."""
         try:
             review = self.store.load(review_id)
+        except CorruptDatabaseError as error:
+            if not error.backups:
+                self.notify(str(error), severity="error", timeout=30)
+                return
+            restore = await self.push_screen_wait(Confirm("This review's file is damaged", f"{error}\n\nRestore the backup now?", "Restore the backup"))
+            if not restore:
+                self.notify(f"Nothing was changed. The damaged file is kept at {error.quarantined_to}.", timeout=20)
+                return
+            try:
+                review = self.store.restore_backup(review_id)
+            except StorageError as again:
+                self.notify(str(again), severity="error", timeout=30)
+                return
+            self.notify("The backup was restored. Changes made after it may be missing; the damaged file was kept.", timeout=20)
         except StorageError as error:
-            self.notify(str(error), severity="error", timeout=20)
+            self.notify(str(error), severity="error", timeout=30)
             return
         self.push_screen(ReviewScreen(self.store, self.prompts, review))
 

@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 
 class AskText(ModalScreen[str | None]):
@@ -142,5 +143,29 @@ class EditText(ModalScreen[str | None]):
         self.dismiss(text or None)
 
     @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class GuideList(ModalScreen[str | None]):
+    """Choose a page of guidance to read."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close", tooltip="Back to where you were")]
+
+    def __init__(self, guides: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self._guides = guides
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Guides", classes="dialog-title")
+            yield OptionList(*(Option(title, id=guide_id) for guide_id, title in self._guides), id="guides")
+            yield Static("Enter opens a guide; Esc goes back.", classes="q-help")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#guides")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
