@@ -190,3 +190,39 @@ async def test_every_footer_action_is_in_the_command_palette(data_dir: Path) -> 
                 assert active.binding.description in titles
         assert "Safety" in titles and "Writer" in titles
     app.store.close()
+
+
+async def test_damaged_review_is_moved_aside_and_backup_offered(data_dir: Path) -> None:
+    store = ReviewStore(data_dir)
+    review = store.create("Precious")
+    member = review.add_member("Maria", "mother")
+    review.set_answer("what-happened", "since", member.id, "He called twice")
+    store.release(review)
+    store.close()
+    store = ReviewStore(data_dir)  # a later sitting: its first save keeps the earlier file as backup 1
+    review = store.load(review.id)
+    review.set_answer("what-happened", "since", member.id, "He called twice, then not at all")
+    store.release(review)
+    path = store.path_for(review.id)
+    store.close()
+    path.write_bytes(path.read_bytes()[:40])  # a torn file, as after a power cut
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        from workbook.ui.screens.dialogs import Confirm
+
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("tab", "enter")  # choose "Restore the backup"
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, WriterPicker)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert field(pilot, "since").query_one(TextArea).text == "He called twice"
+    app.store.close()
+    assert list(path.parent.glob(f"{path.name}.corrupt-*")), "the damaged file is kept, never overwritten"

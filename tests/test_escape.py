@@ -94,6 +94,7 @@ def check_cell(text: str, exact: bool = True) -> None:
     texts = [inline_text(c) for c in cells]
     same = normalised if exact else visible
     assert [same(t) for t in texts] == ["Question", "Answer", same(text), "after", "before", same(text)]
+    assert "\\" in text or not any("\\" in t for t in texts)
 
 
 def check_heading(text: str, exact: bool = True) -> None:
@@ -102,6 +103,7 @@ def check_heading(text: str, exact: bool = True) -> None:
     assert tokens[0].tag == "h2"
     same = normalised if exact else visible
     assert same(inline_text(tokens[1])) == same(f"Before {text}")
+    assert "\\" in text or "\\" not in inline_text(tokens[1])
 
 
 def check_paragraph(text: str) -> None:
@@ -112,6 +114,7 @@ def check_paragraph(text: str) -> None:
     assert [t.type for t in tokens].count("heading_open") == 1
     body = "\n".join(inline_text(t) for t in tokens[3:-3] if t.type == "inline")
     assert visible(body) == visible(text)
+    assert "\\" in text or "\\" not in body
     html = md.render(source)
     for tag in ("<script", "<img", "<a ", "<h2", "<table", "<hr", "<pre", "<li", "<blockquote", "<iframe", "<code"):
         assert tag not in html
@@ -178,3 +181,9 @@ def test_random_cells_and_headings(text: str) -> None:
 @given(st.lists(st.one_of(st.text(), st.sampled_from(HOSTILE)), max_size=6).map("\n".join))
 def test_random_paragraphs(text: str) -> None:
     check_paragraph(text)
+
+
+@pytest.mark.parametrize("text", ["0\n\xa0", "\xa0\nword", "a\n\u2028\nb", "x\n\x1f"])
+def test_lines_of_unicode_spaces_leave_no_stray_backslash(text: str) -> None:
+    html = md.render(escape_block(text))
+    assert "\\" not in html

@@ -38,9 +38,12 @@ def _normalise(text: str) -> str:
 
 
 def escape_inline(text: str) -> str:
-    """One line of literal text: every ASCII punctuation escaped, line breaks and tabs as spaces."""
+    """One line of literal text: every ASCII punctuation escaped, line breaks and tabs as spaces.
+
+    Whitespace at the ends (Unicode spaces too) is dropped, so the text can sit inside emphasis.
+    """
     text = _normalise(text).replace("\n", " ").replace("\t", " ")
-    return text.strip(" ").translate(_ESCAPES)
+    return text.strip().translate(_ESCAPES)
 
 
 def cell(text: str) -> str:
@@ -51,15 +54,16 @@ def cell(text: str) -> str:
 def escape_block(text: str) -> str:
     """Literal text as top-level paragraphs, keeping the writer's line breaks.
 
-    Blank lines separate paragraphs; other line breaks become hard breaks (a backslash at the
-    end of the line). Leading and trailing spaces and tabs on each line are dropped. The result
+    Blank lines (also lines of only Unicode spaces) separate paragraphs; other line breaks become
+    hard breaks (a backslash at the end of the line). Leading and trailing spaces and tabs on each
+    line are dropped. The result
     has no leading or trailing blank lines and is "" for blank text.
     """
     paragraphs: list[str] = []
     lines: list[str] = []
     for line in _normalise(text).translate(_ESCAPES).split("\n"):
         line = line.strip(" \t")
-        if line:
+        if line.strip():  # a line of only Unicode spaces counts as blank, as a paragraph's ends are trimmed
             lines.append(line)
         elif lines:
             paragraphs.append("\\\n".join(lines))

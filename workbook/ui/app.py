@@ -35,7 +35,7 @@ class WorkbookApp(App[None]):
     TITLE = "Intervention Workbook"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "safety", "Safety", tooltip="Overdose signs, naloxone and who to call", priority=True, id="safety"),
+        Binding("f1", "safety", "Safety", tooltip="Overdose signs, naloxone and who to call", priority=True, show=False),
         Binding("f9", "guides", "Guides", tooltip="Approaches side by side, about blame, and the welcome page", id="guides"),
         Binding("ctrl+q", "quit", "Quit", tooltip="Save everything and close the workbook", priority=True, id="quit"),
     ]

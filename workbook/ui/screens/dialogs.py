@@ -7,12 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from .base import WorkbookModal
 
-class AskText(ModalScreen[str | None]):
+
+class AskText(WorkbookModal[str | None]):
     """Ask for one line of text, such as a review's title."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
@@ -33,6 +34,7 @@ class AskText(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK (Enter)", variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield Footer()
 
     @on(Input.Submitted, "#answer")
     @on(Button.Pressed, "#ok")
@@ -48,7 +50,7 @@ class AskText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class Confirm(ModalScreen[bool]):
+class Confirm(WorkbookModal[bool]):
     """Ask before something that cannot be undone from inside the app.
 
     The safe button has the focus and Enter presses it, so one stray key never confirms.
@@ -69,6 +71,7 @@ class Confirm(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("No, keep it", variant="primary", id="cancel")
                 yield Button(self._confirm_label, variant="error", id="confirm")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -82,7 +85,7 @@ class Confirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class GuidePage(ModalScreen[None]):
+class GuidePage(WorkbookModal[None]):
     """A page of guidance rendered from Markdown (cheaply, as one block of text)."""
 
     BINDINGS = [
@@ -113,7 +116,7 @@ class GuidePage(ModalScreen[None]):
         self.dismiss(None)
 
 
-class EditText(ModalScreen[str | None]):
+class EditText(WorkbookModal[str | None]):
     """Edit a longer piece of text, showing the original beside it."""
 
     BINDINGS = [
@@ -136,6 +139,7 @@ class EditText(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done (Ctrl+S)", variant="primary", id="ok")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield Footer()
 
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
@@ -147,7 +151,7 @@ class EditText(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class GuideList(ModalScreen[str | None]):
+class GuideList(WorkbookModal[str | None]):
     """Choose a page of guidance to read."""
 
     BINDINGS = [Binding("escape", "cancel", "Close", tooltip="Back to where you were")]

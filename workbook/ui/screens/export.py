@@ -15,12 +15,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ListItem, ListView, RadioButton, RadioSet, Static
 
 from ...model import Review
 from ...paths import documents_dir
 from ...prompts import Prompts
+from .base import WorkbookScreen
 from .dialogs import Confirm
 
 FORMATS = (("markdown", "Markdown (.md)", ".md"), ("html", "Web page (.html)", ".html"))
@@ -52,7 +52,7 @@ def slug(title: str) -> str:
     return cleaned[:60] or "review"
 
 
-class ExportScreen(Screen[None]):
+class ExportScreen(WorkbookScreen[None]):
     """Look the summary over, choose a format and a place, and save it."""
 
     BINDINGS = [

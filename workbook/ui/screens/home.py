@@ -7,12 +7,12 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...prompts import Prompts
 from ...store import ReviewStore, ReviewSummary
 from ...storage import StorageError
+from .base import WorkbookScreen
 from .dialogs import AskText, Confirm
 
 INTRO = (
@@ -30,7 +30,7 @@ def when(stamp: str) -> str:
     return moment.strftime("%d %b %Y, %H:%M")
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(WorkbookScreen[None]):
     """List, start, open, rename and remove reviews."""
 
     BINDINGS = [

@@ -12,7 +12,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
@@ -25,6 +24,7 @@ from ...storage import StorageError
 from ..messages import Edited
 from ..widgets.form_step import FormStep
 from ..widgets.list_step import ListStep, PeopleStep, TimelineStep
+from .base import WorkbookScreen
 from .dialogs import Confirm
 from .writer import WriterPicker
 
@@ -56,14 +56,14 @@ class StepItem(ListItem):
         self.query_one(Label).update(label)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(WorkbookScreen[None]):
     """Work through one review, as one writer at a time."""
 
     BINDINGS = [
         Binding("f2", "switch_writer", "Writer", tooltip="Change who is writing", id="switch-writer"),
         Binding("f3", "focus_steps", "Steps", tooltip="Go to the list of steps", id="focus-steps"),
-        Binding("ctrl+n", "next_step", "Next step", tooltip="Open the next step", id="next-step"),
-        Binding("ctrl+b", "previous_step", "Back a step", tooltip="Open the step before", id="previous-step"),
+        Binding("ctrl+n", "next_step", "Next", tooltip="Open the next step", id="next-step"),
+        Binding("ctrl+b", "previous_step", "Back", tooltip="Open the step before", id="previous-step"),
         Binding("f4", "add_item", "Add", tooltip="Add a timeline entry or a person", id="add-item"),
         Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry or person (asks first)", id="remove-item"),
         Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary"),

@@ -6,14 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...model import Review
+from .base import WorkbookModal
 
 
-class WriterPicker(ModalScreen[str | None]):
+class WriterPicker(WorkbookModal[str | None]):
     """Pick an existing writer or add a new one; returns the member id."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without choosing")]
@@ -44,6 +44,7 @@ class WriterPicker(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add and write", variant="primary", id="add")
                 yield Button("Cancel (Esc)", id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         if self.review.members:
