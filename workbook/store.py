@@ -218,8 +218,6 @@ class ReviewStore:
         """Start a new review and save it straight away."""
         title = title.strip() or "Our review"
         review = Review(title=title)
-        db = self._db(review.id)
-        db.table("meta").insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
         self.save(review)
         self._record(review)
         return review
@@ -259,8 +257,10 @@ class ReviewStore:
 
     def save(self, review: Review) -> None:
         """Write one review to its own file, atomically. Never touches other reviews."""
-        table = self._db(review.id).table("review")
-        table.upsert(Document(review.to_dict(), doc_id=1))
+        db = self._db(review.id)
+        if not db.table("meta").contains(doc_id=1):  # a new file: say which shape it holds, once
+            db.table("meta").insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+        db.table("review").upsert(Document(review.to_dict(), doc_id=1))
 
     def release(self, review: Review) -> None:
         """Done editing for now: save, refresh the list's summary, and close the file."""

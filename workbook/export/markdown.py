@@ -181,7 +181,8 @@ class _Summary:
         rows: list[list[str]] = []
         for label, events in SAFETY_GROUPS:
             who = [mid for mid in self.writers(reported) if set(events) & set(_as_list(reported[mid]))]
-            found = sorted({e for mid in who for e in _as_list(reported[mid]) if e in events})
+            said = {e for mid in who for e in _as_list(reported[mid])}
+            found = [e for e in events if e in said]
             detail = "; ".join(question.choice_label(e) if question else e for e in found)
             names = ", ".join(self.names.member(mid) for mid in who)
             rows.append([label, f"Yes: {detail} (reported by {names})" if who else "Not reported by anyone"])

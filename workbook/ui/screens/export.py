@@ -29,7 +29,8 @@ FORMATS = (("markdown", "Markdown (.md)", ".md"), ("html", "Web page (.html)", "
 def split_sections(markdown: str) -> list[tuple[str, str]]:
     """Cut the summary into (heading, text) pages at each level-2 heading."""
     pages: list[tuple[str, str]] = []
-    current_title, current: list[str] = "Start", []
+    current_title = "Start"
+    current: list[str] = []
     for line in markdown.split("\n"):
         if line.startswith("## "):
             if any(part.strip() for part in current):
