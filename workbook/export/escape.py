@@ -56,8 +56,7 @@ def escape_block(text: str) -> str:
 
     Blank lines (also lines of only Unicode spaces) separate paragraphs; other line breaks become
     hard breaks (a backslash at the end of the line). Leading and trailing spaces and tabs on each
-    line are dropped. The result
-    has no leading or trailing blank lines and is "" for blank text.
+    line are dropped. The result has no leading or trailing blank lines and is "" for blank text.
     """
     paragraphs: list[str] = []
     lines: list[str] = []

@@ -73,15 +73,16 @@ class ExportScreen(WorkbookScreen[None]):
             with Vertical(id="sidebar"):
                 yield Label("Sections", classes="sidebar-title")
                 yield ListView(id="sections")
+                yield Checkbox("Initials, not names", id="initials")
             with Vertical(id="step-pane"):
                 with VerticalScroll(id="preview"):
                     yield Static("", id="page")
                 with Vertical(id="export-options"):
                     with Horizontal(classes="export-row"):
                         yield RadioSet(*(RadioButton(label, value=i == 0) for i, (_, label, _) in enumerate(FORMATS)), id="format")
-                        yield Checkbox("Initials instead of names", id="initials")
-                    yield Input(str(self._default_path("markdown")), id="path")
-                    yield Button("Save summary (Ctrl+S)", variant="primary", id="save")
+                    with Horizontal(classes="export-row"):
+                        yield Input(str(self._default_path("markdown")), id="path")
+                        yield Button("Save (Ctrl+S)", variant="primary", id="save")
                     yield Static("", id="saved", markup=False)
         yield Footer()
 
