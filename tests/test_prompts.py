@@ -429,6 +429,7 @@ def test_format_details(tmp_path: Path) -> None:
     root = tmp_path / "prompts"
     shutil.copytree(PROMPTS / "guides", root / "guides")
     shutil.copy(PROMPTS / "resources.md", root / "resources.md")
+    shutil.copytree(PROMPTS / "plan", root / "plan")
     (root / "steps").mkdir()
     (root / "steps" / "10-later.md").write_text("# Later\n\n## Q {q}\n", encoding="utf-8")
     (root / "steps" / "2-first.md").write_bytes(
@@ -462,6 +463,7 @@ def test_labels_and_ids_round_trip(tmp_path_factory: pytest.TempPathFactory, cho
     root = tmp_path_factory.mktemp("prompts")
     shutil.copytree(PROMPTS / "guides", root / "guides")
     shutil.copy(PROMPTS / "resources.md", root / "resources.md")
+    shutil.copytree(PROMPTS / "plan", root / "plan")
     (root / "steps").mkdir()
     items = "".join(f"- {label} {{{ident}}}\n" for label, ident in choices)
     heading = choices[0][0]
@@ -469,3 +471,22 @@ def test_labels_and_ids_round_trip(tmp_path_factory: pytest.TempPathFactory, cho
     q = load_prompts(root).steps[0].questions[0]
     assert q.text == heading.strip()
     assert [(c.label, c.id) for c in q.choices] == [(label.strip(), ident) for label, ident in choices]
+
+
+def test_plan_record_fields_are_read_from_prompts() -> None:
+    prompts = load_prompts()
+    fields = {name: [q.id for q in step.questions] for name, step in prompts.records.items()}
+    assert fields["options"][:1] == ["name"] and "intake" in fields["options"] and "who" in fields["options"]
+    assert {"member", "consequence", "can_hold", "last_time"} <= set(fields["commitments"])
+    assert {"tactic", "response", "who"} <= set(fields["answers_prepared"])
+    assert {"what", "owner", "due"} <= set(fields["tasks"])
+    assert fields["letter"] == ["text"]
+
+
+def test_missing_plan_fields_file_is_named(tmp_path: Path) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(PROMPTS, root)
+    (root / "plan" / "options.md").unlink()
+    with pytest.raises(PromptError) as raised:
+        load_prompts(root)
+    assert "options.md" in str(raised.value)
