@@ -70,7 +70,11 @@ async def test_proposals_point_back_at_findings_and_decisions_are_kept(data_dir:
     review = store.load(review_id)
     decisions = review.plan["decisions"]
     assert decisions["neutral-place"]["status"] == "accepted"
-    assert decisions["rehearsal"] == {**decisions["rehearsal"], "status": "edited", "text": "Meet at Aunt Carol's the evening before, with the interventionist"}
+    assert decisions["rehearsal"] == {
+        **decisions["rehearsal"],
+        "status": "edited",
+        "text": "Meet at Aunt Carol's the evening before, with the interventionist",
+    }
     store.close()
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from workbook.model import SCHEMA_VERSION, Review
-from workbook.store import ReviewNotFoundError, ReviewStore, WorkbookInUseError
 from workbook.storage import CorruptDatabaseError, NewerSchemaError
+from workbook.store import ReviewNotFoundError, ReviewStore, WorkbookInUseError
 
 
 @pytest.fixture

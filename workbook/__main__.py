@@ -41,13 +41,16 @@ def fail(message: str) -> int:
 def run_app(directory: str | None) -> int:
     from .progress import review_progress
     from .prompts import PromptError, load_prompts
-    from .store import ReviewStore
     from .storage import StorageError
+    from .store import ReviewStore
 
     try:
         prompts = load_prompts()
     except PromptError as error:
-        return fail(f"a question file could not be read, so the workbook cannot start.\n  {error}\nPlease fix that line (or restore the original file) and start again.")
+        return fail(
+            f"a question file could not be read, so the workbook cannot start.\n  {error}\n"
+            "Please fix that line (or restore the original file) and start again."
+        )
     try:
         store = ReviewStore(data_dir(directory), progress=lambda review: review_progress(review, prompts))
     except StorageError as error:

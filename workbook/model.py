@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -22,7 +22,7 @@ AnswerValue = str | list[str]
 
 def now_iso() -> str:
     """The current time as an ISO-8601 string in UTC, to the second."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def new_id() -> str:

@@ -191,7 +191,13 @@ class ReviewStore:
                 try:
                     review = self._read_file(Path(entry.path))
                 except (StorageError, ValueError):
-                    doc = {"title": f"(unreadable review {review_id[:8]})", "intervention_date": "", "updated": "", "started": 0, "steps": 0}
+                    doc = {
+                        "title": f"(unreadable review {review_id[:8]})",
+                        "intervention_date": "",
+                        "updated": "",
+                        "started": 0,
+                        "steps": 0,
+                    }
                 else:
                     doc = self._summarise(review, mtime)
                     if not self.read_only:
@@ -282,7 +288,7 @@ class ReviewStore:
 
     def delete(self, review_id: str) -> Path:
         """Move a review (and its backups) into trash/; returns where it went."""
-        path = self.path_for(review_id)
+        self.path_for(review_id)  # refuses ids that are not ours before anything moves
         db = self._open.pop(review_id, None)
         if db is not None:
             db.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from collections.abc import Iterable
 
@@ -12,8 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..prompts import Prompts
-from ..store import ReviewStore
 from ..storage import CorruptDatabaseError, StorageError
+from ..store import ReviewStore
 from .screens.dialogs import Confirm, GuideList, GuidePage
 from .screens.home import HomeScreen
 from .screens.review import ReviewScreen
@@ -76,10 +77,8 @@ class WorkbookApp(App[None]):
         self.push_screen(GuidePage(text, extra=where, close_label="Begin (Enter)", page_id="welcome"), lambda _: self._welcome_seen())
 
     def _welcome_seen(self) -> None:
-        try:
+        with contextlib.suppress(StorageError):  # only means the welcome shows again next time
             self.store.set_setting("welcome_seen", True)
-        except StorageError:
-            pass  # only means the welcome shows again next time
 
     def action_safety(self) -> None:
         if isinstance(self.screen, GuidePage) and self.screen.id == "safety":
@@ -107,7 +106,9 @@ class WorkbookApp(App[None]):
             if not error.backups:
                 self.notify(str(error), severity="error", timeout=30)
                 return
-            restore = await self.push_screen_wait(Confirm("This review's file is damaged", f"{error}\n\nRestore the backup now?", "Restore the backup"))
+            restore = await self.push_screen_wait(
+                Confirm("This review's file is damaged", f"{error}\n\nRestore the backup now?", "Restore the backup")
+            )
             if not restore:
                 self.notify(f"Nothing was changed. The damaged file is kept at {error.quarantined_to}.", timeout=20)
                 return

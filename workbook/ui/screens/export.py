@@ -157,9 +157,13 @@ class ExportScreen(WorkbookScreen[None]):
         try:
             written = write_export(path, text)
         except OSError as error:
-            self.notify(f"The summary could not be saved there: {error.strerror or error}. Try another folder.", severity="error", timeout=15)
+            self.notify(
+                f"The summary could not be saved there: {error.strerror or error}. Try another folder.", severity="error", timeout=15
+            )
             return
-        self.query_one("#saved", Static).update(f"Saved to {written}\nOnly your user account can read it. Share it only with people you trust.")
+        self.query_one("#saved", Static).update(
+            f"Saved to {written}\nOnly your user account can read it. Share it only with people you trust."
+        )
         self.notify(f"Saved to {written}", timeout=10)
 
     def action_close(self) -> None:

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ...prompts import Prompts
-from ...store import ReviewStore, ReviewSummary
 from ...storage import StorageError
+from ...store import ReviewStore, ReviewSummary
 from .base import WorkbookScreen
 from .dialogs import AskText, Confirm
 
@@ -93,7 +93,11 @@ class HomeScreen(WorkbookScreen[None]):
     @work
     async def action_new_review(self) -> None:
         title = await self.app.push_screen_wait(
-            AskText("Start a new review", "Give this review a name you will recognise, for example: \"Looking back at March\".", placeholder="A name for this review")
+            AskText(
+                "Start a new review",
+                'Give this review a name you will recognise, for example: "Looking back at March".',
+                placeholder="A name for this review",
+            )
         )
         if title is None:
             return
@@ -133,7 +137,7 @@ class HomeScreen(WorkbookScreen[None]):
         sure = await self.app.push_screen_wait(
             Confirm(
                 "Delete this review?",
-                f"\"{chosen.title}\"\n\nIt will disappear from this list, for every family member. "
+                f'"{chosen.title}"\n\nIt will disappear from this list, for every family member. '
                 "A copy is kept in the workbook's trash folder in case you change your mind.",
                 "Delete review",
             )

@@ -8,6 +8,8 @@ Leaving the screen, switching writer or step, and quitting all save at once as w
 
 from __future__ import annotations
 
+import contextlib
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,8 +21,8 @@ from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
 from ...model import Review
 from ...progress import step_progress
 from ...prompts import Prompts, Step
-from ...store import ReviewStore
 from ...storage import StorageError
+from ...store import ReviewStore
 from ..messages import Edited
 from ..widgets.form_step import FormStep
 from ..widgets.list_step import ListStep, PeopleStep, TimelineStep
@@ -208,7 +210,11 @@ class ReviewScreen(WorkbookScreen[None]):
             return
         what = view.describe_item(view.selected)
         sure = await self.app.push_screen_wait(
-            Confirm(f"Remove this {view.item_noun}?", f"{what}\n\nEverything written about it, by everyone, is removed.", f"Remove {view.item_noun}")
+            Confirm(
+                f"Remove this {view.item_noun}?",
+                f"{what}\n\nEverything written about it, by everyone, is removed.",
+                f"Remove {view.item_noun}",
+            )
         )
         if sure:
             view.remove_selected()
@@ -241,7 +247,11 @@ class ReviewScreen(WorkbookScreen[None]):
         except (StorageError, OSError) as error:
             # The words stay in memory and the next edit (or quit) tries again.
             self._show_status("NOT SAVED: see the message")
-            self.notify(f"Your last changes could not be saved yet: {error}\nThey are still on screen; the workbook will keep trying.", severity="error", timeout=10)
+            self.notify(
+                f"Your last changes could not be saved yet: {error}\nThey are still on screen; the workbook will keep trying.",
+                severity="error",
+                timeout=10,
+            )
             self._timer = self.set_timer(2.0, self.save_now)
             return False
         self._dirty = False
@@ -251,10 +261,8 @@ class ReviewScreen(WorkbookScreen[None]):
     def close_review(self) -> None:
         """Save everything and close the review's file (called on leave and on quit)."""
         self.save_now()
-        try:
+        with contextlib.suppress(StorageError, OSError):  # save_now has told the user; the file is still whole
             self.store.release(self.review)
-        except (StorageError, OSError):
-            pass  # save_now has told the user; the file on disk is still whole
 
     def action_export(self) -> None:
         from .export import ExportScreen

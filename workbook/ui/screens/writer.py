@@ -75,7 +75,9 @@ class WriterPicker(WorkbookModal[str | None]):
             self.query_one("#problem", Static).update("Please type a name (a first name or initial is enough).")
             self.query_one("#name", Input).focus()
             return
-        same = [m for m in self.review.members if m.name.casefold() == name.casefold() and m.relationship.casefold() == relationship.casefold()]
+        same = [
+            m for m in self.review.members if m.name.casefold() == name.casefold() and m.relationship.casefold() == relationship.casefold()
+        ]
         if same:
             self.dismiss(same[0].id)
             return

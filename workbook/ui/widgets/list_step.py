@@ -214,7 +214,15 @@ class PeopleStep(ListStep):
     def rows(self) -> list[tuple[str, tuple[str, ...]]]:
         present = self.step.question("present")
         return [
-            (p.id, (_short(p.name, 20) or "(no name yet)", _short(p.relationship, 16), describe(present, p.present) if present and p.present else "", str(len(p.views))))
+            (
+                p.id,
+                (
+                    _short(p.name, 20) or "(no name yet)",
+                    _short(p.relationship, 16),
+                    describe(present, p.present) if present and p.present else "",
+                    str(len(p.views)),
+                ),
+            )
             for p in self.review.people
         ]
 
@@ -234,7 +242,11 @@ class PeopleStep(ListStep):
             if q.id in SHARED_PERSON_FIELDS:
                 fields.append(QuestionField(q, getattr(person, q.id) or None))
             else:
-                others = [(self.review.member_name(mid), getattr(v, q.id)) for mid, v in person.views.items() if mid != self.writer and getattr(v, q.id, None)]
+                others = [
+                    (self.review.member_name(mid), getattr(v, q.id))
+                    for mid, v in person.views.items()
+                    if mid != self.writer and getattr(v, q.id, None)
+                ]
                 fields.append(QuestionField(q, getattr(mine, q.id, None) or None, others))
         return fields
 

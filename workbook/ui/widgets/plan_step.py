@@ -34,7 +34,9 @@ class ProposalItem(ListItem):
     def __init__(self, item: planning.PlanItem, heading: str) -> None:
         self.item = item
         mark = STATUS_MARK.get(item.status, "[ ]")
-        text = f"{mark} {heading}: {item.text}\n      because: {item.because or 'you added it'}  ({STATUS_WORD.get(item.status, item.status)})"
+        text = (
+            f"{mark} {heading}: {item.text}\n      because: {item.because or 'you added it'}  ({STATUS_WORD.get(item.status, item.status)})"
+        )
         super().__init__(Static(text, markup=False, classes="proposal"))
 
 
@@ -45,7 +47,9 @@ class ProposalList(ListView):
         Binding("a", "decide('accepted')", "Accept", tooltip="Keep this proposal in the plan", id="accept-proposal"),
         Binding("e", "edit", "Edit", tooltip="Change this proposal's wording", id="edit-proposal"),
         Binding("x", "decide('dropped')", "Drop", tooltip="Leave this proposal out (you can bring it back)", id="drop-proposal"),
-        Binding("u", "decide('proposed')", "Undecide", tooltip="Bring a dropped or accepted proposal back to undecided", id="undecide-proposal"),
+        Binding(
+            "u", "decide('proposed')", "Undecide", tooltip="Bring a dropped or accepted proposal back to undecided", id="undecide-proposal"
+        ),
     ]
 
     def _plan(self) -> PlanStep | None:
