@@ -1,7 +1,10 @@
 """A small harness for timing programs in a real terminal: a private tmux server, 120x40 panes.
 
 The server runs on its own socket (`tmux -L <name>`), so it never touches anyone's tmux sessions, and a
-placeholder session keeps it alive between runs, so starting a program costs one `new-session` call.
+placeholder session keeps it alive between runs. Commands go through one control-mode client (`tmux -C`)
+kept open for the whole run, so a `capture-pane` or `send-keys` costs a round trip on a pipe (well under
+a millisecond) rather than starting a tmux process (about 4 ms here), which keeps the harness's own share
+of every keystroke figure small.
 Every command given to tmux is prefixed with `exec`, so the pane's process *is* the program (its pid is
 `#{pane_pid}`, which is where peak memory is read from). Panes stay after their program exits, so a
 crash can be shown rather than mistaken for a slow start.
@@ -15,6 +18,7 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 WIDTH, HEIGHT = 120, 40
 
@@ -30,18 +34,41 @@ class Tmux:
         self.name = name or f"wb-bench-{os.getpid()}"
         self.env = {"COLORTERM": "truecolor", **(env or {})}
         self._count = 0
-        self.run("-f", "/dev/null", "new-session", "-d", "-s", "keep", "-x", str(WIDTH), "-y", str(HEIGHT), "sleep 100000")
-        self.run("set-option", "-g", "remain-on-exit", "on")
-        self.run("set-option", "-g", "default-terminal", "tmux-256color")
-        self.run("set-option", "-g", "status", "off")
-        self.run("set-option", "-g", "escape-time", "0")
+        server = ["tmux", "-L", self.name, "-f", "/dev/null", "new-session", "-d", "-s", "keep", "-x", str(WIDTH), "-y", str(HEIGHT)]
+        subprocess.run([*server, "sleep 100000"], check=True, capture_output=True)
+        self._client = subprocess.Popen(["tmux", "-L", self.name, "-C", "attach-session", "-t", "keep"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._reply()  # the attach itself answers with an empty block
+        for option in (("remain-on-exit", "on"), ("default-terminal", "tmux-256color"), ("status", "off"), ("escape-time", "0")):
+            self.run("set-option", "-g", *option)
+
+    def _reply(self) -> tuple[bool, list[str]]:
+        """Read one %begin ... %end (or %error) block from the control client; (ok, lines)."""
+        out: IO[bytes] = self._client.stdout  # type: ignore[assignment]
+        lines: list[str] = []
+        inside = False
+        while True:
+            raw = out.readline()
+            if not raw:
+                raise PaneError("the tmux control client stopped")
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if not inside:
+                inside = line.startswith("%begin ")  # anything else between blocks is a notification
+                continue
+            if line.startswith(("%end ", "%error ")):
+                return line.startswith("%end "), lines
+            lines.append(line)
 
     def run(self, *args: str) -> str:
-        """Run one tmux command and return its output."""
-        done = subprocess.run(["tmux", "-L", self.name, *args], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise PaneError(f"tmux {' '.join(args)} failed: {done.stderr.strip()}")
-        return done.stdout
+        """Run one tmux command on the private server and return its output."""
+        line = " ".join("'" + arg.replace("'", "'\"'\"'") + "'" for arg in args) + "\n"
+        stdin: IO[bytes] = self._client.stdin  # type: ignore[assignment]
+        stdin.write(line.encode())
+        stdin.flush()
+        ok, lines = self._reply()
+        if not ok:
+            raise PaneError(f"tmux {' '.join(args)} failed: {' '.join(lines)}")
+        return "\n".join(lines) + ("\n" if lines else "")
 
     def start(self, argv: Sequence[str], cwd: Path | None = None) -> str:
         """Start a program in a new 120x40 session and return its target name (as soon as tmux has forked it)."""
@@ -103,6 +130,8 @@ class Tmux:
 
     def close(self) -> None:
         """Stop the private server (and anything still running in it)."""
+        self._client.kill()
+        self._client.wait()
         subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True, check=False)
 
 

@@ -226,3 +226,17 @@ async def test_damaged_review_is_moved_aside_and_backup_offered(data_dir: Path) 
         assert field(pilot, "since").query_one(TextArea).text == "He called twice"
     app.store.close()
     assert list(path.parent.glob(f"{path.name}.corrupt-*")), "the damaged file is kept, never overwritten"
+
+
+async def test_racing_through_the_steps_does_not_crash(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await new_review(pilot, "Fast", "Ana", "sister")
+        await pilot.press("f4")  # nothing to add on a form step: the key is simply not offered
+        for _ in range(2):
+            await pilot.press(*(["ctrl+n"] * 7), *(["ctrl+b"] * 7))
+        await pilot.pause(0.3)
+        assert app.screen is screen and screen.step.id == "what-happened"
+        assert app.return_code is None
+    app.store.close()

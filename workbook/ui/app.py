@@ -62,6 +62,12 @@ class WorkbookApp(App[None]):
         self.save_all()
         self.exit()
 
+    def _handle_exception(self, error: Exception) -> None:
+        # Whatever went wrong, the family's words are saved before the app stops.
+        with contextlib.suppress(Exception):
+            self.save_all()
+        super()._handle_exception(error)
+
     def save_all(self) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, ReviewScreen):

@@ -165,12 +165,6 @@ class ReviewScreen(WorkbookScreen[None]):
         if isinstance(item, StepItem):
             await self.show_step(item.step, focus=True)
 
-    @on(ListView.Highlighted, "#steps")
-    async def _step_highlighted(self, event: ListView.Highlighted) -> None:
-        item = event.item
-        if isinstance(item, StepItem) and item.step != self.step and self.writer:
-            await self.show_step(item.step)
-
     async def _move(self, offset: int) -> None:
         index = self.prompts.steps.index(self.step) + offset
         if 0 <= index < len(self.prompts.steps):

@@ -93,8 +93,11 @@ class ListStep(VerticalScroll):
                     table.update_cell(key, column.key, cell)
 
     async def select(self, item_id: str) -> None:
+        editors = self.query("#editor").results(Vertical)
+        editor = next(editors, None)
+        if editor is None or not self.is_attached:
+            return  # the step was closed (for example by moving on quickly) before this ran
         self.selected = item_id
-        editor = self.query_one("#editor", Vertical)
         await editor.remove_children()
         await editor.mount(Static(f"Editing: {self.describe_item(item_id)}", classes="editing-title"), *self.editor_fields(item_id))
 

@@ -84,10 +84,10 @@ class RecordList(Vertical):
 
     async def _select(self, record_id: str) -> None:
         record = self._record(record_id)
-        if record is None:
-            return
+        editor = next(self.query(".record-editor").results(Vertical), None)
+        if record is None or editor is None or not self.is_attached:
+            return  # closed before this ran
         self.selected = record_id
-        editor = self.query_one(".record-editor", Vertical)
         await editor.remove_children()
         await editor.mount(*(QuestionField(q, record.get(q.id) or None) for q in self.fields.questions))
 
