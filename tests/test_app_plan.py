@@ -99,3 +99,29 @@ async def test_summary_is_previewed_and_saved_privately(data_dir: Path, tmp_path
     text = target.read_text()
     assert "Danny, March 2024" in text.replace("\\", "")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+async def test_bundle_saved_from_the_app_imports_elsewhere(data_dir: Path, tmp_path: Path) -> None:
+    from textual.widgets import RadioSet
+
+    from workbook.bundle import from_bundle
+
+    review_id = stored_sample(data_dir)
+    target = tmp_path / "for-tom.json"
+    app = make_app(data_dir)
+    async with app.run_test(size=(110, 36)) as pilot:
+        await open_plan(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        screen.query_one("#format", RadioSet).query("RadioButton").last().value = True
+        await pilot.pause()
+        assert screen.query_one("#path", Input).value.endswith(".json")
+        screen.query_one("#path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    app.store.close()
+    bundled = from_bundle(target.read_bytes())
+    assert bundled.id == review_id and [m.name for m in bundled.members] == ["Maria", "Tom"]

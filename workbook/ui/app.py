@@ -21,12 +21,14 @@ from .screens.review import ReviewScreen
 
 
 def safety_markdown(prompts: Prompts) -> str:
-    """The safety page: the guidance text, then the resource table from prompts/resources.md."""
+    """The safety page: who to call first (so it is on screen at once), then the guidance, then details."""
     guide = prompts.guides.get("safety")
-    body = f"# {guide.title}\n\n{guide.body}" if guide else "# Safety"
+    title = guide.title if guide else "Safety"
+    quick = "\n".join(f"- **{r.name}**: {r.contact}" for r in prompts.resources[:3])
     rows = "\n".join(f"| {r.name} | {r.contact} | {r.what} | {r.verified} |" for r in prompts.resources)
     table = f"| Who | How to reach them | What they do | Last checked |\n|---|---|---|---|\n{rows}"
-    return f"{body}\n\n## Who to contact\n\n{table}\n"
+    body = guide.body if guide else ""
+    return f"# {title}\n\n{quick}\n\n{body}\n\n## Who to contact\n\n{table}\n"
 
 
 class WorkbookApp(App[None]):

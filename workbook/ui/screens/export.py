@@ -23,7 +23,8 @@ from ...prompts import Prompts
 from .base import WorkbookScreen
 from .dialogs import Confirm
 
-FORMATS = (("markdown", "Markdown (.md)", ".md"), ("html", "Web page (.html)", ".html"))
+FORMATS = (("markdown", "Markdown", ".md"), ("html", "Web page", ".html"), ("json", "Bundle", ".json"))
+"""(id, label, suffix). A bundle carries the whole review to another family member's computer."""
 
 
 def split_sections(markdown: str) -> list[tuple[str, str]]:
@@ -151,9 +152,15 @@ class ExportScreen(WorkbookScreen[None]):
             sure = await self.app.push_screen_wait(Confirm("Replace the existing file?", f"{path}\nalready exists.", "Replace it"))
             if not sure:
                 return
-        text = self._markdown()
-        if self._format() == "html":
-            text = render_html(text, self.review.title)
+        fmt = self._format()
+        if fmt == "json":
+            from ...bundle import to_bundle
+
+            text = to_bundle(self.review)
+        else:
+            text = self._markdown()
+            if fmt == "html":
+                text = render_html(text, self.review.title)
         try:
             written = write_export(path, text)
         except OSError as error:
@@ -161,9 +168,10 @@ class ExportScreen(WorkbookScreen[None]):
                 f"The summary could not be saved there: {error.strerror or error}. Try another folder.", severity="error", timeout=15
             )
             return
-        self.query_one("#saved", Static).update(
-            f"Saved to {written}\nOnly your user account can read it. Share it only with people you trust."
-        )
+        note = "Only your user account can read it. Share it only with people you trust."
+        if fmt == "json":
+            note = f"On the other computer, run: intervention-workbook import {written.name}\n{note}"
+        self.query_one("#saved", Static).update(f"Saved to {written}\n{note}")
         self.notify(f"Saved to {written}", timeout=10)
 
     def action_close(self) -> None:
