@@ -240,3 +240,44 @@ async def test_racing_through_the_steps_does_not_crash(data_dir: Path) -> None:
         assert app.screen is screen and screen.step.id == "what-happened"
         assert app.return_code is None
     app.store.close()
+
+
+async def test_whole_review_as_two_writers_survives_reopening(data_dir: Path) -> None:
+    """Every form step gets a written answer and a choice from each writer; nothing is lost."""
+    from .appkit import PROMPTS
+
+    form_steps = [s for s in PROMPTS.steps if s.kind == "form"]
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = await new_review(pilot, "Whole review", "Maria", "mother")
+        writers = [screen.writer]
+        for turn in range(2):
+            if turn == 1:
+                await pilot.press("f2")
+                await pilot.pause()
+                await add_writer(pilot, "Tom", "brother")
+                writers.append(screen.writer)
+            for step in form_steps:
+                await screen.show_step(step)
+                await pilot.pause()
+                text_q = next(q for q in step.questions if q.kind == "text")
+                field(pilot, text_q.id).query_one(TextArea).text = f"{step.id} in words of writer {turn}"
+                choice_q = next((q for q in step.questions if q.kind == "choice"), None)
+                if choice_q is not None:
+                    field(pilot, choice_q.id).query_one(RadioSet).query("RadioButton").first().value = True
+                await pilot.pause()
+        await pilot.press("ctrl+q")
+    app.store.close()
+
+    store = ReviewStore(data_dir)
+    review = store.load(store.summaries()[0].id)
+    for turn, writer in enumerate(writers):
+        for step in form_steps:
+            text_q = next(q for q in step.questions if q.kind == "text")
+            assert review.answer(step.id, text_q.id, writer) == f"{step.id} in words of writer {turn}"
+            choice_q = next((q for q in step.questions if q.kind == "choice"), None)
+            if choice_q is not None:
+                assert review.answer(step.id, choice_q.id, writer) == choice_q.choices[0].id
+    assert store.summaries()[0].started == len(form_steps)
+    store.close()
