@@ -125,3 +125,37 @@ async def test_bundle_saved_from_the_app_imports_elsewhere(data_dir: Path, tmp_p
     app.store.close()
     bundled = from_bundle(target.read_bytes())
     assert bundled.id == review_id and [m.name for m in bundled.members] == ["Maria", "Tom"]
+
+
+async def test_treatment_options_added_with_f4_and_removed_only_after_asking(data_dir: Path) -> None:
+    from textual.widgets import TabbedContent
+
+    from workbook.ui.screens.dialogs import Confirm
+    from workbook.ui.widgets.record_list import RecordList
+
+    review_id = stored_sample(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(110, 36)) as pilot:
+        screen = await open_plan(pilot)
+        screen.query_one("#plan-tabs", TabbedContent).active = "tab-options"
+        await pilot.pause()
+        options = screen.query_one("#records-options", RecordList)
+        before = len(options.records)
+        await pilot.press("f4")
+        await pilot.pause()
+        name = next(f for f in options.query("QuestionField") if f.question.id == "name")  # type: ignore[attr-defined]
+        name.query_one(Input).value = "County outpatient program"
+        await pilot.pause()
+        assert len(options.records) == before + 1
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("enter")  # "No, keep it" has the focus
+        await pilot.pause()
+        assert len(options.records) == before + 1
+        await pilot.press("ctrl+q")
+    app.store.close()
+    store = ReviewStore(data_dir)
+    names = [o["name"] for o in store.load(review_id).plan["options"]]
+    assert "County outpatient program" in names
+    store.close()

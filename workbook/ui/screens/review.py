@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Static, TabbedContent
 
 from ...model import Review
 from ...progress import step_progress
@@ -26,6 +26,7 @@ from ...store import ReviewStore
 from ..messages import Edited
 from ..widgets.form_step import FormStep
 from ..widgets.list_step import ListStep, PeopleStep, TimelineStep
+from ..widgets.record_list import RecordList
 from .base import WorkbookScreen
 from .dialogs import Confirm
 from .writer import WriterPicker
@@ -66,8 +67,8 @@ class ReviewScreen(WorkbookScreen[None]):
         Binding("f3", "focus_steps", "Steps", tooltip="Go to the list of steps", id="focus-steps"),
         Binding("ctrl+n", "next_step", "Next", tooltip="Open the next step", id="next-step"),
         Binding("ctrl+b", "previous_step", "Back", tooltip="Open the step before", id="previous-step"),
-        Binding("f4", "add_item", "Add", tooltip="Add a timeline entry or a person", id="add-item"),
-        Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry or person (asks first)", id="remove-item"),
+        Binding("f4", "add_item", "Add", tooltip="Add a timeline entry, a person, or a plan record", id="add-item"),
+        Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry, person or record (asks first)", id="remove-item"),
         Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary"),
         Binding("escape", "leave", "Reviews", tooltip="Save and go back to the list of reviews", id="leave-review"),
     ]
@@ -182,14 +183,24 @@ class ReviewScreen(WorkbookScreen[None]):
 
     # -- list steps --------------------------------------------------------------------------
 
-    def _list_view(self) -> ListStep | None:
-        views = self.query(ListStep)
-        return views.first() if views else None
+    def _list_view(self) -> ListStep | RecordList | None:
+        """What F4 and F8 act on: the timeline or people table, or the plan tab's records."""
+        if self.step.kind in ("timeline", "people"):
+            return next(iter(self.query(ListStep)), None)
+        if self.step.kind == "plan":
+            tabs = next(iter(self.query("#plan-tabs").results(TabbedContent)), None)
+            pane = tabs.active_pane if tabs is not None else None
+            return next(iter(pane.query(RecordList)), None) if pane is not None else None
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_item", "remove_item"):
-            return self.step.kind in ("timeline", "people")
+            return self.step.kind in ("timeline", "people") or (self.step.kind == "plan" and self._list_view() is not None)
         return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
 
     async def action_add_item(self) -> None:
         view = self._list_view()

@@ -53,12 +53,12 @@ class RecordList(Vertical):
     def compose(self) -> ComposeResult:
         if self.fields.intro:
             yield Static(self.fields.intro, classes="q-help", markup=False)
-        yield Button(f"Add {self.noun}", classes="add-record", variant="primary")
+        yield Button(f"Add {self.noun} (F4)", classes="add-record", variant="primary")
         table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, classes="records")
         table.add_columns(*(_short(q.text, 24) for q in self.column_questions))
         yield table
         yield Vertical(classes="record-editor")
-        yield Button(f"Remove this {self.noun}", classes="remove-record", variant="error")
+        yield Button(f"Remove this {self.noun} (F8)", classes="remove-record", variant="error")
 
     def on_mount(self) -> None:
         self._fill()
@@ -97,8 +97,19 @@ class RecordList(Vertical):
         if event.row_key.value and event.row_key.value != self.selected:
             await self._select(event.row_key.value)
 
+    @property
+    def item_noun(self) -> str:
+        return self.noun
+
+    def describe_item(self, item_id: str) -> str:
+        """The record as one line, for the question "remove this?"."""
+        record = self._record(item_id) or {}
+        first = self.fields.questions[0] if self.fields.questions else None
+        value = record.get(first.id) if first else None
+        return _short(describe(first, value), 60) if first and value else f"This {self.noun} (nothing written yet)"
+
     @on(Button.Pressed, ".add-record")
-    async def add_record(self) -> None:
+    async def add_item(self) -> None:
         record: dict[str, Any] = {"id": new_id(), **self.defaults(), "updated": now_iso()}
         self.records.append(record)
         self.post_message(self.Changed())
@@ -111,17 +122,21 @@ class RecordList(Vertical):
             fields.first().focus_field()
 
     @on(Button.Pressed, ".remove-record")
-    async def _remove_pressed(self, event: Button.Pressed) -> None:
+    def _remove_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        self.screen.run_action("remove_item")  # the screen asks first, as it does for every removal
+
+    def remove_selected(self) -> None:
+        """Remove the selected record (the caller has already asked)."""
         if self.selected is None:
             return
         self.records[:] = [r for r in self.records if r.get("id") != self.selected]
         self.selected = None
-        await self.query_one(".record-editor", Vertical).remove_children()
+        self.query_one(".record-editor", Vertical).remove_children()
         self._fill()
         self.post_message(self.Changed())
         if self.records:
-            await self._select(self.records[0]["id"])
+            self.call_after_refresh(self._select, self.records[0]["id"])
 
     def on_question_field_changed(self, event: QuestionField.Changed) -> None:
         event.stop()
