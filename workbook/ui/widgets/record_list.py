@@ -122,9 +122,9 @@ class RecordList(Vertical):
             fields.first().focus_field()
 
     @on(Button.Pressed, ".remove-record")
-    def _remove_pressed(self, event: Button.Pressed) -> None:
+    async def _remove_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.screen.run_action("remove_item")  # the screen asks first, as it does for every removal
+        await self.screen.run_action("remove_item")  # the screen asks first, as it does for every removal
 
     def remove_selected(self) -> None:
         """Remove the selected record (the caller has already asked)."""
