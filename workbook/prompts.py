@@ -89,6 +89,15 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class Hint:
+    """One row of gentle-words.md: phrases that can sound like blame, and a kinder way to look at them."""
+
+    phrases: tuple[str, ...]
+    """The phrases as written (spaces tidied, curly apostrophes made straight); matched ignoring case."""
+    suggestion: str
+
+
+@dataclass(frozen=True)
 class Guide:
     """A page of guidance that is not a step (welcome, safety, about)."""
 
@@ -107,6 +116,8 @@ class Prompts:
     resources: tuple[Resource, ...]
     records: dict[str, Step] = field(default_factory=dict)
     """Fields of the plan's small records (options, commitments...), from prompts/plan/, by file name."""
+    hints: tuple[Hint, ...] = ()
+    """Gentler ways to look at blaming phrases, from prompts/gentle-words.md (empty if there is no such file)."""
 
     def step(self, step_id: str) -> Step | None:
         """The step with this id, if there is one."""
@@ -133,6 +144,7 @@ REQUIRED_RECORDS = ("options", "commitments", "answers_prepared", "tasks", "lett
 """Field lists for the plan's records, in prompts/plan/."""
 CAUSES = ("people", "plan", "narrative", "approach")
 RESOURCE_COLUMNS = ("Name", "Contact", "What it is", "Last verified")
+HINT_COLUMNS = ("If someone writes", "A gentler way to look at it")
 
 _ID = re.compile(r"[a-z0-9_-]+")
 _TRAILING_ID = re.compile(r"\s*\{([^{}]*)\}\s*$")
@@ -184,7 +196,8 @@ def load_prompts(directory: Path | None = None) -> Prompts:
     for name in REQUIRED_RECORDS:
         if name not in records:
             raise PromptError(root / "plan" / f"{name}.md", None, f'the plan fields file "{name}.md" is missing; the plan step needs it')
-    return Prompts(steps=tuple(steps), guides=guides, resources=_parse_resources(root / "resources.md"), records=records)
+    return Prompts(steps=tuple(steps), guides=guides, resources=_parse_resources(root / "resources.md"), records=records,
+                   hints=_parse_hints(root / "gentle-words.md"))
 
 
 # ---------------------------------------------------------------- reading Markdown
@@ -437,22 +450,24 @@ def _parse_guide(path: Path) -> Guide:
     return Guide(path.stem, title, "\n".join(text.split("\n")[end:]).strip())
 
 
-def _parse_resources(path: Path) -> tuple[Resource, ...]:
-    if not path.is_file():
-        raise PromptError(path, None, "the list of crisis and support lines is missing; the safety page needs it")
+def _table(path: Path, what: str, columns: tuple[str, ...]) -> tuple[int, list[tuple[int, list[str]]]]:
+    """Read a file that holds a # title, paragraphs and one table with exactly these columns (in any order).
+
+    Returns the table's first line and its body rows, each as (line, cells in the order of `columns`), with markup removed.
+    """
     _, blocks = _read(path)
-    _title(blocks, path, "the resources file")
-    columns = " | ".join(RESOURCE_COLUMNS)
+    _title(blocks, path, what)
+    wanted = " | ".join(columns)
     for block in blocks[1:]:
         if block.type == "paragraph" and "|" in block.source:
             raise PromptError(path, block.line, "this looks like a table, but Markdown cannot read it as one: the header row, the "
                               "|---| row and every other row need the same number of | columns")
         if block.type not in ("paragraph", "table"):
             found = _NAMES.get(block.type, block.type)
-            raise PromptError(path, block.line, f"resources.md holds a # title, a paragraph and one table; this is {found}")
+            raise PromptError(path, block.line, f"{path.name} holds a # title, a paragraph and one table; this is {found}")
     tables = [b for b in blocks if b.type == "table"]
     if len(tables) != 1:
-        raise PromptError(path, tables[1].line if tables else None, f"resources.md needs exactly one table, with the columns {columns}")
+        raise PromptError(path, tables[1].line if tables else None, f"{path.name} needs exactly one table, with the columns {wanted}")
     rows: list[tuple[int, list[str]]] = []
     for token in tables[0].tokens:
         if token.type == "tr_open":
@@ -461,19 +476,57 @@ def _parse_resources(path: Path) -> tuple[Resource, ...]:
             rows[-1][1].append(_plain(token.content))
     (header_line, header), body = rows[0], rows[1:]
     names = [" ".join(cell.split()).casefold() for cell in header]
-    for column in RESOURCE_COLUMNS:
+    for column in columns:
         if column.casefold() not in names:
-            raise PromptError(path, header_line, f'the table has no "{column}" column; its columns must be: {columns}')
-    if len(names) != len(RESOURCE_COLUMNS) or len(set(names)) != len(names):
-        raise PromptError(path, header_line, f"the table has a column the workbook does not use; its columns must be: {columns}")
+            raise PromptError(path, header_line, f'the table has no "{column}" column; its columns must be: {wanted}')
+    if len(names) != len(columns) or len(set(names)) != len(names):
+        raise PromptError(path, header_line, f"the table has a column the workbook does not use; its columns must be: {wanted}")
+    order = [names.index(column.casefold()) for column in columns]
+    return tables[0].line, [(line, [cells[i] for i in order]) for line, cells in body]
+
+
+def _parse_resources(path: Path) -> tuple[Resource, ...]:
+    if not path.is_file():
+        raise PromptError(path, None, "the list of crisis and support lines is missing; the safety page needs it")
+    table_line, body = _table(path, "the resources file", RESOURCE_COLUMNS)
     resources: list[Resource] = []
-    for line, cells in body:
-        name, contact, what, verified = (cells[names.index(column.casefold())] for column in RESOURCE_COLUMNS)
+    for line, (name, contact, what, verified) in body:
         if empty := next((c for c, v in zip(RESOURCE_COLUMNS, (name, contact, what), strict=False) if not v), None):
             raise PromptError(path, line, f'this row has nothing in the "{empty}" column')
         if not _DATE.search(verified):
             raise PromptError(path, line, f'the "Last verified" cell of "{name}" needs the date it was last checked, like 2026-11-24')
         resources.append(Resource(name, contact, what, verified))
     if not resources:
-        raise PromptError(path, tables[0].line, "the table has no rows; add one row per line or service")
+        raise PromptError(path, table_line, "the table has no rows; add one row per line or service")
     return tuple(resources)
+
+
+_PHRASE_SPLIT = re.compile(r"(?<!\S)/(?!\S)")
+"""A slash with a space (or the edge of the cell) on both sides; "and/or" stays one phrase."""
+_CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def _parse_hints(path: Path) -> tuple[Hint, ...]:
+    """The rows of gentle-words.md; the file is optional, so a missing one gives no hints."""
+    if not path.is_file():
+        return ()
+    table_line, body = _table(path, "the gentle words file", HINT_COLUMNS)
+    hints: list[Hint] = []
+    seen: dict[str, int] = {}
+    for line, (written, suggestion) in body:
+        if empty := next((c for c, v in zip(HINT_COLUMNS, (written, suggestion), strict=True) if not v), None):
+            raise PromptError(path, line, f'this row has nothing in the "{empty}" column')
+        phrases: list[str] = []
+        for raw in _PHRASE_SPLIT.split(written):
+            phrase = " ".join(raw.translate(_CURLY).strip().strip('"\u201c\u201d').split())
+            if not any(c.isalnum() for c in phrase):
+                raise PromptError(path, line, f'"{written}" has an empty phrase; separate phrases with " / ", like "his fault / her fault"')
+            key = phrase.casefold()
+            if key in seen:
+                raise PromptError(path, line, f'the phrase "{phrase}" is already in the row on line {seen[key]}; keep only one')
+            seen[key] = line
+            phrases.append(phrase)
+        hints.append(Hint(tuple(phrases), suggestion))
+    if not hints:
+        raise PromptError(path, table_line, "the table has no rows; add one row per phrase, or delete the file to turn the hints off")
+    return tuple(hints)

@@ -3,6 +3,9 @@
 The field is chosen from the question's kind (free text, one line, a date, one choice, several
 choices). Whatever the kind, a change is reported the same way, as `QuestionField.Changed`, so
 the screens above never need to know which widget produced it.
+
+Under a free-text answer, a quiet line may offer a gentler way to look at a blaming phrase (see
+workbook/gentle.py). It appears a moment after the writer stops typing and never changes the answer.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import (
     Collapsible,
@@ -24,10 +28,13 @@ from textual.widgets import (
     TextArea,
 )
 
+from ...gentle import find_hints
 from ...model import AnswerValue
 from ...prompts import Question
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+GENTLE_DELAY = 1.0
+"""Seconds after the last change to a free-text answer before looking for blaming phrases."""
 
 
 def describe(question: Question, value: AnswerValue) -> str:
@@ -63,6 +70,7 @@ class QuestionField(Vertical):
         self.question = question
         self.value = value
         self.others = others or []
+        self._gentle_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -70,6 +78,8 @@ class QuestionField(Vertical):
         if q.help:
             yield Static(q.help, classes="q-help", markup=False)
         yield self._field()
+        if q.kind == "text":
+            yield Static("", classes="q-gentle", markup=False)
         if q.kind == "date":
             yield Static("", classes="q-hint")
         if q.why:
@@ -105,6 +115,20 @@ class QuestionField(Vertical):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self._report(event.text_area.text)
+        if self.question.kind == "text":
+            if self._gentle_timer is not None:
+                self._gentle_timer.stop()
+            self._gentle_timer = self.set_timer(GENTLE_DELAY, self._show_gentle)
+
+    def _show_gentle(self) -> None:
+        """Offer a gentler way to look at any blaming phrase in the answer, or clear the note if there is none."""
+        self._gentle_timer = None
+        prompts = getattr(self.app, "prompts", None)
+        hints = getattr(prompts, "hints", ())
+        thoughts = find_hints(self.query_one(".q-field", TextArea).text, hints)
+        note = self.query_one(".q-gentle", Static)
+        note.update("\n".join(f"A thought: {thought}" for thought in thoughts))
+        note.set_class(bool(thoughts), "-shown")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
