@@ -179,8 +179,10 @@ class ReviewStore:
 
     def summaries(self) -> list[ReviewSummary]:
         """Every review, most recently edited first."""
-        cached = {doc["id"]: doc for doc in self.index.table("reviews").all()}
+        table = self.index.table("reviews")
+        cached = {doc["id"]: doc for doc in table.all()}
         found: list[ReviewSummary] = []
+        fresh: dict[str, dict[str, Any]] = {}
         for entry in os.scandir(self.reviews_dir) if self.reviews_dir.is_dir() else []:
             if not entry.name.endswith(".json") or entry.name.startswith("."):
                 continue
@@ -200,9 +202,14 @@ class ReviewStore:
                     }
                 else:
                     doc = self._summarise(review, mtime)
-                    if not self.read_only:
-                        self.index.table("reviews").upsert(Document({"id": review_id, **doc}, doc_id=_doc_id(review_id)))
+                    fresh[review_id] = doc
             found.append(ReviewSummary(review_id, doc["title"], doc["intervention_date"], doc["updated"], doc["started"], doc["steps"]))
+        if fresh and not self.read_only:
+            # One write for all the summaries that changed, not one per review (after a copy, all of them may have).
+            ids = [_doc_id(review_id) for review_id in fresh if review_id in cached]
+            if ids:
+                table.remove(doc_ids=ids)
+            table.insert_multiple(Document({"id": rid, **doc}, doc_id=_doc_id(rid)) for rid, doc in fresh.items())
         return sorted(found, key=lambda s: s.updated, reverse=True)
 
     # -- one review ----------------------------------------------------------------------

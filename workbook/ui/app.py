@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -17,7 +18,6 @@ from ..storage import CorruptDatabaseError, StorageError
 from ..store import ReviewStore
 from .screens.dialogs import Confirm, GuideList, GuidePage
 from .screens.home import HomeScreen
-from .screens.review import ReviewScreen
 
 
 def safety_markdown(prompts: Prompts) -> str:
@@ -34,7 +34,7 @@ def safety_markdown(prompts: Prompts) -> str:
 class WorkbookApp(App[None]):
     """Intervention Workbook."""
 
-    CSS_PATH = "workbook.tcss"
+    CSS_PATH = Path(__file__).parent / "workbook.tcss"  # absolute, so subclasses elsewhere find it too
     TITLE = "Intervention Workbook"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -71,6 +71,8 @@ class WorkbookApp(App[None]):
         super()._handle_exception(error)
 
     def save_all(self) -> None:
+        from .screens.review import ReviewScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, ReviewScreen):
                 screen.close_review()
@@ -129,6 +131,8 @@ class WorkbookApp(App[None]):
         except StorageError as error:
             self.notify(str(error), severity="error", timeout=30)
             return
+        from .screens.review import ReviewScreen  # loaded when first needed: start-up shows only the list
+
         self.push_screen(ReviewScreen(self.store, self.prompts, review))
 
     async def action_quit(self) -> None:

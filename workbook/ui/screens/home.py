@@ -15,6 +15,9 @@ from ...store import ReviewStore, ReviewSummary
 from .base import WorkbookScreen
 from .dialogs import AskText, Confirm
 
+FIRST_ROWS = 60
+"""Rows shown before the first paint; more than fit on any ordinary terminal."""
+
 INTRO = (
     "Looking back at an intervention that did not go as hoped is hard. This workbook helps your family "
     "understand what happened, without blame, and prepare a revised plan to take to a professional."
@@ -59,7 +62,7 @@ class HomeScreen(WorkbookScreen[None]):
     def on_mount(self) -> None:
         self.title = "Intervention Workbook"
         self.sub_title = "Your reviews"
-        self.reload()
+        # The list itself is filled by on_screen_resume, which also runs when the screen first shows.
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -73,8 +76,13 @@ class HomeScreen(WorkbookScreen[None]):
             self.notify(str(error), severity="error", timeout=15)
             self.summaries = []
         table.clear()
-        for s in self.summaries:
-            table.add_row(s.title, s.intervention_date or "not given yet", when(s.updated), s.progress_label, key=s.id)
+        # A screenful first, the rest just after the first paint: a long list never delays the start.
+        first = FIRST_ROWS
+        if select is not None:
+            first = max(first, next((i + 1 for i, s in enumerate(self.summaries) if s.id == select), 0))
+        self._add_rows(self.summaries[:first])
+        if len(self.summaries) > first:
+            self.call_after_refresh(self._add_rows, self.summaries[first:])
         note = self.query_one("#empty-note", Static)
         if self.summaries:
             note.update("")
@@ -83,6 +91,11 @@ class HomeScreen(WorkbookScreen[None]):
             table.focus()
         else:
             note.update("There are no reviews yet. Press N to start one: you can stop at any point and come back.")
+
+    def _add_rows(self, summaries: list[ReviewSummary]) -> None:
+        table = self.query_one("#reviews", DataTable)
+        for s in summaries:
+            table.add_row(s.title, s.intervention_date or "not given yet", when(s.updated), s.progress_label, key=s.id)
 
     def _selected(self) -> ReviewSummary | None:
         table = self.query_one("#reviews", DataTable)
