@@ -151,3 +151,16 @@ def test_review_round_trips_through_dict() -> None:
     review.set_answer("cause-narrative", "derailments", member.id, ["anger", "leaving"])
     assert Review.from_dict(review.to_dict()) == review
     assert os.sep not in review.id
+
+
+def test_fast_to_dict_matches_asdict_and_shares_nothing_mutable() -> None:
+    from dataclasses import asdict
+
+    from .factories import large_review, sample_review
+
+    for review in (sample_review(), large_review(people=3, timeline=10, writers=3, answer_kb=5)):
+        data = review.to_dict()
+        assert data == asdict(review)
+        data["plan"].setdefault("options", []).append({"id": "x"})
+        data["people"][0]["views"][next(iter(data["people"][0]["views"]))]["concerns"].append("x")
+        assert review.to_dict() == asdict(review) and review.to_dict() != data

@@ -8,6 +8,7 @@ are keyed by writer so that two people answering the same question keep two answ
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -204,8 +205,36 @@ class Review:
     # -- serialisation -------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the whole review."""
-        return asdict(self)
+        """A JSON-ready dict of the whole review (the same as `dataclasses.asdict`, several times faster).
+
+        Autosave calls this on every save, so it copies containers by hand instead of letting
+        `asdict` deep-copy every string; the result shares nothing mutable with the review.
+        """
+        return {
+            "title": self.title,
+            "id": self.id,
+            "created": self.created,
+            "updated": self.updated,
+            "members": [dict(vars(m)) for m in self.members],
+            "answers": {
+                step: {
+                    question: {mid: {"value": _copy_value(a.value), "updated": a.updated} for mid, a in by_member.items()}
+                    for question, by_member in questions.items()
+                }
+                for step, questions in self.answers.items()
+            },
+            "timeline": [dict(vars(e)) for e in self.timeline],
+            "people": [
+                {
+                    **vars(p),
+                    "views": {mid: {**vars(v), "concerns": list(v.concerns)} for mid, v in p.views.items()},
+                }
+                for p in self.people
+            ],
+            "plan": copy.deepcopy(self.plan),
+            "last_step": self.last_step,
+            "last_writer": self.last_writer,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Review:
@@ -240,6 +269,10 @@ class Review:
             )
         except (TypeError, AttributeError) as error:
             raise ValueError(f"this review's data is damaged ({error})") from error
+
+
+def _copy_value(value: AnswerValue) -> AnswerValue:
+    return list(value) if isinstance(value, list) else value
 
 
 def _known(kind: type, data: dict[str, Any]) -> dict[str, Any]:

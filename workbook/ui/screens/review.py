@@ -54,9 +54,13 @@ class StepItem(ListItem):
     def __init__(self, step: Step, label: str) -> None:
         super().__init__(Label(label, markup=False), id=f"step-{step.id}")
         self.step = step
+        self._label = label
 
     def set_label(self, label: str) -> None:
-        self.query_one(Label).update(label)
+        # Called on every edit: touch the widget (and the layout) only when the text really changes.
+        if label != self._label:
+            self._label = label
+            self.query_one(Label).update(label)
 
 
 class ReviewScreen(WorkbookScreen[None]):
