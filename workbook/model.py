@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
