@@ -40,12 +40,13 @@ def fail(message: str) -> int:
 
 def run_app(directory: str | None) -> int:
     from .progress import review_progress
-    from .prompts import PromptError, load_prompts
+    from .prompt_cache import cached_prompts
+    from .prompts import PromptError
     from .storage import StorageError
     from .store import ReviewStore
 
     try:
-        prompts = load_prompts()
+        prompts = cached_prompts()
     except PromptError as error:
         return fail(
             f"a question file could not be read, so the workbook cannot start.\n  {error}\n"

@@ -194,9 +194,9 @@ def _render(review: Any, fmt: str, initials: bool) -> str:
 
         return to_bundle(review)
     from .export import render_html, render_markdown
-    from .prompts import load_prompts
+    from .prompt_cache import cached_prompts
 
-    text = render_markdown(review, load_prompts(), initials=initials)
+    text = render_markdown(review, cached_prompts(), initials=initials)
     return render_html(text, f"Review: {review.title}" if not initials else "Review summary") if fmt == "html" else text
 
 
@@ -204,7 +204,8 @@ def import_bundle(args: argparse.Namespace) -> int:
     from .bundle import BundleError, from_bundle
     from .paths import data_dir
     from .progress import review_progress
-    from .prompts import PromptError, load_prompts
+    from .prompt_cache import cached_prompts
+    from .prompts import PromptError
     from .storage import StorageError
     from .store import ReviewStore
 
@@ -215,7 +216,7 @@ def import_bundle(args: argparse.Namespace) -> int:
         return fail(f"{source} could not be read ({error.strerror or error}).")
     try:
         incoming = from_bundle(raw)
-        prompts = load_prompts()
+        prompts = cached_prompts()
     except BundleError as error:
         return fail(f"{source} was not imported. {error}")
     except PromptError as error:

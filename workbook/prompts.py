@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it is imported only when files are parsed; a cached start never needs it
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 QUESTION_KINDS = ("text", "line", "date", "choice", "multi")
 STEP_KINDS = ("form", "timeline", "people", "plan")
@@ -206,6 +208,8 @@ def load_prompts(directory: Path | None = None) -> Prompts:
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     """A CommonMark parser with tables that stops at blocks; `_plain` parses inline text only when it has markup (for speed)."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 

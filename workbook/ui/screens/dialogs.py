@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -102,6 +101,8 @@ class GuidePage(WorkbookModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog page"):
             with VerticalScroll(classes="page-body"):
+                from rich.markdown import Markdown as RichMarkdown  # only when a page is shown: not at start-up
+
                 yield Static(RichMarkdown(self.markdown), classes="guide-text")
                 if self._extra:
                     yield Static(self._extra, classes="guide-extra", markup=False)
