@@ -75,18 +75,18 @@ def saving(folders: dict[int, tuple[Path, str]], rounds: int, warmup: int, log: 
     return figures, {"save_ms": {str(n): t for n, t in times.items()}}
 
 
-def run_export(data: Path, review_id: str, fmt: str, output: Path) -> float:
+def run_export(data: Path, review_id: str, fmt: str, output: Path, env: dict[str, str]) -> float:
     """One whole export command; returns seconds from start to exit."""
     argv = [WORKBOOK, "--data-dir", str(data), "export", review_id, "--format", fmt, "--output", str(output), "--force"]
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"export failed ({done.returncode}): {done.stderr.strip()}")
     return elapsed
 
 
-def exporting(data: Path, review_id: str, runs: int, warmup: int, log: Callable[[str], None]) -> Result:
+def exporting(data: Path, review_id: str, runs: int, warmup: int, log: Callable[[str], None], env: dict[str, str]) -> Result:
     """Markdown and HTML export of the large review through the command line, the formats in turn."""
     times: dict[str, list[float]] = {"markdown": [], "html": []}
     floor: list[float] = []
@@ -95,12 +95,12 @@ def exporting(data: Path, review_id: str, runs: int, warmup: int, log: Callable[
         for number in range(warmup + runs):
             for fmt in ("markdown", "html") if number % 2 == 0 else ("html", "markdown"):
                 output = Path(scratch) / f"summary.{fmt}"
-                elapsed = run_export(data, review_id, fmt, output)
+                elapsed = run_export(data, review_id, fmt, output, env)
                 sizes[fmt] = output.stat().st_size
                 if number >= warmup:
                     times[fmt].append(elapsed)
             started = time.perf_counter()
-            subprocess.run([WORKBOOK, "--version"], check=True, capture_output=True)
+            subprocess.run([WORKBOOK, "--version"], check=True, capture_output=True, env=env)
             if number >= warmup:
                 floor.append(time.perf_counter() - started)
     log("  export: " + ", ".join(f"{fmt} median {median(t):.3f} s" for fmt, t in times.items()))

@@ -6,12 +6,13 @@ picked (the harness presses Enter in the real "Who is writing?" dialog) and the 
 in its first field, it moves the cursor to the end of the writer's answer in a long-text question
 (a TextArea) and writes `--ready-file`. Everything else, autosave included, is the app's own code.
 
-Usage: python benchmarks/launch_review.py --data-dir DIR --review ID [--question supposed] [--ready-file FILE]
+Usage: python benchmarks/launch_review.py --data-dir DIR --review ID [--question supposed] [--ready-file FILE] [--profile FILE]
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import sys
 from pathlib import Path
 
@@ -74,12 +75,19 @@ def main() -> int:
     parser.add_argument("--review", required=True, help="the review's id")
     parser.add_argument("--question", default="supposed", help="id of a long-text question in the review's current step")
     parser.add_argument("--ready-file", type=Path, help="written once the cursor is in the answer")
+    parser.add_argument("--profile", type=Path, help="write cProfile statistics of the whole session to this file (for diagnosis)")
     args = parser.parse_args()
     prompts = load_prompts()
     store = ReviewStore(args.data_dir.resolve(), progress=lambda review: review_progress(review, prompts))
+    profiler = cProfile.Profile() if args.profile else None
     try:
+        if profiler:
+            profiler.enable()
         ReviewLauncher(store, prompts, args.review, args.question, args.ready_file).run()
     finally:
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         store.close()
     return 0
 

@@ -4,15 +4,16 @@ Every figure for the workbook is taken beside the bare Textual app (benchmarks/b
 run, the two started in turn, so the ratio of each pair cancels most of the machine's background noise.
 
 - Start: the clock starts just before `tmux new-session` and stops when `capture-pane` first shows the
-  home screen's introduction and the list's column headings (the list is filled in `on_mount`, so they
-  paint together), or for the bare app the first item of its list. The data folders are made by
+  home screen's introduction together with the first rows of the list of reviews (or, with no reviews,
+  the note saying so), or for the bare app the first item of its list. The data folders are made by
   generate.py with the welcome page already marked as seen in the settings, so both show the home
   screen. A first run ever (the welcome page, detected by its "Begin (Enter)" button) is shown for context.
 - Memory: VmHWM from /proc/<pid>/status, half a second after that first paint.
 - Typing: one "~" (a character on neither screen) sent with `send-keys -l` at random gaps of 50-700 ms, then
   `capture-pane` polled until one more "~" shows. The workbook is started by launch_review.py in the large
-  review, the harness presses Enter in the real "Who is writing?" dialog, and the cursor waits at the end
-  of that writer's answer to a long-text question. The review's autosave (0.4 s after an edit) is on.
+  review, the harness presses Enter in the real "Who is writing?" dialog, the cursor waits at the end
+  of that writer's answer to a long-text question, and the harness presses Enter once more to start a new
+  line there (so at most 80 keys always fit on one line). The review's autosave (0.4 s after an edit) is on.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from tmux import PaneError, Tmux, peak_rss_kib
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 WORKBOOK = str(Path(PYTHON).parent / "intervention-workbook")
-HOME_TEXT = ("Looking back at an intervention", "How far along")
+INTRO = "Looking back at an intervention"
+"""The home screen's introduction; with it, either a row of the list ("3 of 8 steps") or the empty-list note."""
 WELCOME_TEXT = "Begin (Enter)"
 BARE_TEXT = "Bare benchmark app: item 1"
 MARK = "~"
@@ -41,6 +43,10 @@ SETTLE = 0.5
 
 def _shows(*texts: str) -> Callable[[str], bool]:
     return lambda screen: all(text in screen for text in texts)
+
+
+def _home(screen: str) -> bool:
+    return INTRO in screen and (" steps" in screen or "no reviews yet" in screen)
 
 
 def bare_argv() -> list[str]:
@@ -71,7 +77,7 @@ def startup(tmux: Tmux, fresh: Path, store: Path, rounds: int, warmup: int, log:
     """Start-to-first-paint and peak memory: the workbook (fresh folder, 1,000 reviews, first run) against the bare app."""
     runs: dict[str, list[float]] = {k: [] for k in ("bare_a", "fresh", "bare_b", "store", "welcome")}
     memory: dict[str, list[float]] = {k: [] for k in runs}
-    home, bare = _shows(*HOME_TEXT), _shows(BARE_TEXT)
+    home, bare = _home, _shows(BARE_TEXT)
     for number in range(warmup + rounds):
         with tempfile.TemporaryDirectory(prefix="wb-first-run-") as first_run:
             plan = [("bare_a", bare_argv(), bare), ("fresh", workbook_argv(fresh), home),
@@ -118,7 +124,7 @@ def type_keys(tmux: Tmux, target: str, gaps: list[float]) -> list[float]:
         time.sleep(gap)
         sent = time.perf_counter()
         tmux.send(target, MARK, literal=True)
-        seen = tmux.wait_for(target, lambda screen, want=before + number: screen.count(MARK) >= want, timeout=10, poll=0)
+        seen = tmux.wait_for(target, lambda screen, want=before + number: screen.count(MARK) >= want, timeout=10, poll=0.001)
         latencies.append((seen - sent) * 1000)
     return latencies
 
@@ -137,6 +143,7 @@ def typing_workbook(tmux: Tmux, data: Path, review_id: str, gaps: list[float]) -
                 if time.perf_counter() > deadline or tmux.dead(target):
                     raise PaneError("the workbook never put the cursor in the answer:\n" + tmux.capture(target))
                 time.sleep(0.02)
+            tmux.send(target, "Enter")  # start a new line, so the keys typed stay on one line however long the answer was
             time.sleep(1.0)
             return type_keys(tmux, target, gaps)
         finally:
@@ -157,6 +164,8 @@ def typing(tmux: Tmux, data: Path, review_id: str, pairs: int, keys: int, log: C
     """Keystroke-to-screen latency, workbook against a bare TextArea, in alternating runs with the same key gaps."""
     review_file = data / "reviews" / f"{review_id}.json"
     pristine = review_file.read_bytes()
+    if keys > 80:
+        raise ValueError("at most 80 keys per run: they must fit on one line of the answer field")
     rng = random.Random(seed)
     app_runs: list[list[float]] = []
     bare_runs: list[list[float]] = []

@@ -30,12 +30,11 @@ class PaneError(RuntimeError):
 class Tmux:
     """A private tmux server for one benchmark run."""
 
-    def __init__(self, name: str | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str], name: str | None = None) -> None:
         self.name = name or f"wb-bench-{os.getpid()}"
-        self.env = {"COLORTERM": "truecolor", **(env or {})}
         self._count = 0
         server = ["tmux", "-L", self.name, "-f", "/dev/null", "new-session", "-d", "-s", "keep", "-x", str(WIDTH), "-y", str(HEIGHT)]
-        subprocess.run([*server, "sleep 100000"], check=True, capture_output=True)
+        subprocess.run([*server, "sleep 100000"], check=True, capture_output=True, env=env)  # panes inherit the server's environment
         self._client = subprocess.Popen(["tmux", "-L", self.name, "-C", "attach-session", "-t", "keep"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._reply()  # the attach itself answers with an empty block
@@ -74,10 +73,9 @@ class Tmux:
         """Start a program in a new 120x40 session and return its target name (as soon as tmux has forked it)."""
         self._count += 1
         target = f"run{self._count}"
-        env_args = [a for key, value in self.env.items() for a in ("-e", f"{key}={value}")]
         command = "exec " + shlex.join(argv)
         cwd_args = ["-c", str(cwd)] if cwd else []
-        self.run("new-session", "-d", "-s", target, "-x", str(WIDTH), "-y", str(HEIGHT), *cwd_args, *env_args, command)
+        self.run("new-session", "-d", "-s", target, "-x", str(WIDTH), "-y", str(HEIGHT), *cwd_args, command)
         return target
 
     def capture(self, target: str) -> str:
