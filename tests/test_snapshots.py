@@ -91,3 +91,19 @@ def test_writer_picker(snap_compare: Any, data_dir: Path) -> None:
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_review)
     app.store.close()
+
+
+def test_timeline_step(snap_compare: Any, data_dir: Path) -> None:
+    app = seeded_app(data_dir)
+
+    async def open_timeline(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("enter", "enter")  # open the review as Maria
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_timeline)
+    app.store.close()

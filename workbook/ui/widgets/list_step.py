@@ -107,7 +107,7 @@ class ListStep(VerticalScroll):
             await self.select(event.row_key.value)
         fields = self.query("#editor QuestionField")
         if fields:
-            fields.first(QuestionField).focus_field()
+            self.call_after_refresh(fields.first(QuestionField).focus_field)  # once laid out, so it scrolls into view
 
     @on(DataTable.RowHighlighted, "#items")
     async def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -127,7 +127,7 @@ class ListStep(VerticalScroll):
         await self.select(item_id)
         fields = self.query("#editor QuestionField")
         if fields:
-            fields.first(QuestionField).focus_field()
+            self.call_after_refresh(fields.first(QuestionField).focus_field)  # once laid out, so it scrolls into view
 
     def remove_selected(self) -> None:
         if self.selected is None:

@@ -119,7 +119,7 @@ class RecordList(Vertical):
         await self._select(record["id"])
         fields = self.query(QuestionField)
         if fields:
-            fields.first().focus_field()
+            self.call_after_refresh(fields.first().focus_field)  # once laid out, so it scrolls into view
 
     @on(Button.Pressed, ".remove-record")
     async def _remove_pressed(self, event: Button.Pressed) -> None:
