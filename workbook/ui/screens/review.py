@@ -118,7 +118,8 @@ class ReviewScreen(WorkbookScreen[None]):
         writer = self.review.member(self.writer)
         who = f"Writing as {writer.label}" if writer else "Nobody chosen yet (F2)"
         saved = note or "All changes saved ✓"
-        self.query_one("#status", Static).update(f" {who}  ·  {saved}  ·  F1 Safety")
+        # One fixed-height line: repaint it without a layout pass (which touches every widget on screen).
+        self.query_one("#status", Static).update(f" {who}  ·  {saved}  ·  F1 Safety", layout=False)
 
     async def show_step(self, step: Step, *, focus: bool = False) -> None:
         """Open a step in the pane beside the sidebar."""
