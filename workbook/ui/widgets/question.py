@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -20,7 +21,6 @@ from textual.widget import Widget
 from textual.widgets import (
     Collapsible,
     Input,
-    Label,
     RadioButton,
     RadioSet,
     SelectionList,
@@ -74,9 +74,11 @@ class QuestionField(Vertical):
 
     def compose(self) -> ComposeResult:
         q = self.question
-        yield Label(q.text, classes="q-text")
+        # The question and its help share one widget: every widget on screen adds to each layout pass.
+        heading = Text(q.text, style="bold")
         if q.help:
-            yield Static(q.help, classes="q-help", markup=False)
+            heading.append("\n" + q.help, style="dim")
+        yield Static(heading, classes="q-text")
         yield self._field()
         if q.kind == "text":
             yield Static("", classes="q-gentle", markup=False)
