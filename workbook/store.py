@@ -180,7 +180,9 @@ class ReviewStore:
     def summaries(self) -> list[ReviewSummary]:
         """Every review, most recently edited first."""
         table = self.index.table("reviews")
-        cached = {doc["id"]: doc for doc in table.all()}
+        # The raw stored dicts: building a TinyDB Document for each of hundreds of rows is measurable at start-up.
+        raw = (self.index.storage.read() or {}).get("reviews", {})
+        cached = {doc["id"]: doc for doc in raw.values() if isinstance(doc, dict) and "id" in doc}
         found: list[ReviewSummary] = []
         fresh: dict[str, dict[str, Any]] = {}
         for entry in os.scandir(self.reviews_dir) if self.reviews_dir.is_dir() else []:
