@@ -58,3 +58,9 @@ def test_a_cached_start_does_not_import_markdown_it(copy: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_cache_file_is_private(copy: Path) -> None:
+    cached_prompts(copy)
+    (path,) = cache_dir().glob("prompts-*.json")
+    assert path.stat().st_mode & 0o777 == 0o600

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import platformdirs
 from . import __version__
 from .paths import APP_NAME
 from .prompts import Choice, Guide, Hint, Prompts, Question, Resource, Step, load_prompts, prompts_dir
+from .storage import atomic_write_bytes
 
 CACHE_FORMAT = 1
 
@@ -90,9 +90,7 @@ def cached_prompts(directory: Path | None = None) -> Prompts:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for old in path.parent.glob("prompts-*.json"):
             old.unlink()
-        temp = path.with_suffix(".tmp")
-        temp.write_text(_to_json(prompts), encoding="utf-8")
-        os.replace(temp, path)
+        atomic_write_bytes(path, _to_json(prompts).encode("utf-8"))  # 0600, like everything the app writes
     except OSError:
         pass  # a cache we cannot write only costs a little start-up time
     return prompts
