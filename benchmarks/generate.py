@@ -31,13 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.factories import RELATIONSHIPS, large_review  # noqa: E402
+from tests.factories import RELATIONSHIPS, answer, large_review  # noqa: E402
 from workbook.model import Review  # noqa: E402
 from workbook.progress import review_progress  # noqa: E402
 from workbook.prompts import Prompts, load_prompts  # noqa: E402
 from workbook.store import ReviewStore  # noqa: E402
 
-VERSION = 1
+VERSION = 2
 """Bump when the generated data changes, so cached folders are rebuilt."""
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "data"
 LARGE_STEP = "cause-people"
@@ -51,6 +51,7 @@ def the_large_review() -> Review:
     """The very large review: 20 people, 200 timeline entries, 6 writers, about 50 KB of answers."""
     review = large_review(people=20, timeline=200, writers=6, answer_kb=50, seed=0)
     review.title = "Looking back at the long weekend (large review)"
+    answer(review, "what-happened", "date", LARGE_WRITER, "2024-03-09")
     review.last_step = LARGE_STEP
     review.last_writer = LARGE_WRITER
     return review
@@ -61,7 +62,10 @@ def everyday_review(seed: int) -> Review:
     rng = random.Random(seed)
     review = large_review(people=rng.randint(0, 8), timeline=rng.randint(0, 40), writers=rng.randint(1, 4),
                           answer_kb=rng.randint(1, 15), seed=seed + 1)
-    review.title = f"{rng.choice(MONTHS)} {rng.randint(2015, 2026)}: talking with my {rng.choice(RELATIONSHIPS)} (#{seed})"
+    month, year = rng.randrange(12), rng.randint(2015, 2026)
+    review.title = f"{MONTHS[month]} {year}: talking with my {rng.choice(RELATIONSHIPS)} (#{seed})"
+    if rng.random() < 0.8:  # most families give the date; the list shows "not given yet" for the rest
+        answer(review, "what-happened", "date", review.members[0].id, f"{year}-{month + 1:02d}-{rng.randint(1, 28):02d}")
     return review
 
 

@@ -26,7 +26,6 @@ from textual.widgets import TextArea  # noqa: E402
 from workbook.progress import review_progress  # noqa: E402
 from workbook.prompts import Prompts, load_prompts  # noqa: E402
 from workbook.store import ReviewStore  # noqa: E402
-from workbook.ui import app as app_module  # noqa: E402
 from workbook.ui.app import WorkbookApp  # noqa: E402
 from workbook.ui.screens.review import ReviewScreen  # noqa: E402
 from workbook.ui.widgets.form_step import FormStep  # noqa: E402
@@ -34,9 +33,6 @@ from workbook.ui.widgets.form_step import FormStep  # noqa: E402
 
 class ReviewLauncher(WorkbookApp):
     """The workbook, opening one review at start and parking the cursor in a long answer."""
-
-    CSS_PATH = str(Path(app_module.__file__).parent / WorkbookApp.CSS_PATH)  # type: ignore[operator]
-    """Textual resolves a relative CSS_PATH beside the subclass's module, so point at the app's own file."""
 
     def __init__(self, store: ReviewStore, prompts: Prompts, review_id: str, question: str, ready_file: Path | None) -> None:
         super().__init__(store, prompts)

@@ -1,7 +1,7 @@
 """Run the workbook's performance benchmark: print a table and write the figures to benchmarks/results/latest.json.
 
-    python benchmarks/run.py            # the full run (about 10 minutes on a 2-core machine)
-    python benchmarks/run.py --quick    # fewer rounds and keys (about 4 minutes)
+    python benchmarks/run.py            # the full run (about 7 minutes on a 2-core machine)
+    python benchmarks/run.py --quick    # fewer rounds and keys (about 2 minutes)
     python benchmarks/run.py --only startup,typing
 
 Needs tmux on PATH and the package installed in the running Python (`pip install -e .`). The data folders
@@ -42,8 +42,8 @@ SIZES = {
     # part: (quick, full)
     "start_rounds": (5, 11),
     "start_warmup": (1, 2),
-    "typing_pairs": (1, 3),
-    "typing_keys": (40, 60),
+    "typing_pairs": (1, 5),
+    "typing_keys": (40, 50),
     "save_rounds": (40, 150),
     "export_runs": (5, 11),
 }

@@ -160,6 +160,16 @@ def typing_bare(tmux: Tmux, gaps: list[float]) -> list[float]:
         tmux.stop(target)
 
 
+def typing_floor(tmux: Tmux, gaps: list[float]) -> list[float]:
+    """The harness's own share: the same keys echoed by the terminal itself (`cat`), with no app in the way."""
+    target = tmux.start(["cat"], cwd=HERE.parent)
+    try:
+        time.sleep(0.3)
+        return type_keys(tmux, target, gaps)
+    finally:
+        tmux.stop(target, keys=("C-c",))
+
+
 def typing(tmux: Tmux, data: Path, review_id: str, pairs: int, keys: int, log: Callable[[str], None], seed: int = 1) -> Result:
     """Keystroke-to-screen latency, workbook against a bare TextArea, in alternating runs with the same key gaps."""
     review_file = data / "reviews" / f"{review_id}.json"
@@ -181,6 +191,7 @@ def typing(tmux: Tmux, data: Path, review_id: str, pairs: int, keys: int, log: C
         log(f"  typing pair {number + 1}/{pairs}: workbook median {median(app_runs[-1]):.1f} ms (max {max(app_runs[-1]):.0f}), "
             f"bare median {median(bare_runs[-1]):.1f} ms (max {max(bare_runs[-1]):.0f})")
     review_file.write_bytes(pristine)
+    floor = typing_floor(tmux, [rng.uniform(0.05, 0.7) for _ in range(20)])
     app_all = [x for run in app_runs for x in run]
     bare_all = [x for run in bare_runs for x in run]
     ratios = paired_ratios([median(r) for r in app_runs], [median(r) for r in bare_runs])
@@ -194,5 +205,6 @@ def typing(tmux: Tmux, data: Path, review_id: str, pairs: int, keys: int, log: C
                  {"over_50": sum(x > 50 for x in app_all), "keys": len(app_all), "p90": percentile(app_all, 90)}),
         info("typing.bare.max", "Typing: bare TextArea, slowest key", max(bare_all), "ms",
              {"over_50": sum(x > 50 for x in bare_all), "keys": len(bare_all)}),
+        info("typing.floor.ms", "Typing: harness floor (terminal echo, no app)", median(floor), "ms", {"max": max(floor)}),
     ]
-    return figures, {"workbook_ms": app_runs, "bare_ms": bare_runs}
+    return figures, {"workbook_ms": app_runs, "bare_ms": bare_runs, "floor_ms": floor}
