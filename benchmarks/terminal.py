@@ -119,12 +119,16 @@ def startup(tmux: Tmux, fresh: Path, store: Path, rounds: int, warmup: int, log:
 def type_keys(tmux: Tmux, target: str, gaps: list[float]) -> list[float]:
     """Send one MARK per gap and time each until it shows; returns milliseconds per key."""
     before = tmux.capture(target).count(MARK)
-    latencies = []
+    latencies: list[float] = []
+
+    def typed(want: int) -> Callable[[str], bool]:
+        return lambda screen: screen.count(MARK) >= want
+
     for number, gap in enumerate(gaps, start=1):
         time.sleep(gap)
         sent = time.perf_counter()
         tmux.send(target, MARK, literal=True)
-        seen = tmux.wait_for(target, lambda screen, want=before + number: screen.count(MARK) >= want, timeout=10, poll=0.001)
+        seen = tmux.wait_for(target, typed(before + number), timeout=10, poll=0.001)
         latencies.append((seen - sent) * 1000)
     return latencies
 

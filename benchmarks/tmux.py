@@ -38,6 +38,7 @@ class Tmux:
         self._client = subprocess.Popen(["tmux", "-L", self.name, "-C", "attach-session", "-t", "keep"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._reply()  # the attach itself answers with an empty block
+        self._socket = self.run("display-message", "-p", "#{socket_path}").strip()
         for option in (("remain-on-exit", "on"), ("default-terminal", "tmux-256color"), ("status", "off"), ("escape-time", "0")):
             self.run("set-option", "-g", *option)
 
@@ -131,6 +132,8 @@ class Tmux:
         self._client.kill()
         self._client.wait()
         subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True, check=False)
+        if self._socket.startswith("/"):
+            Path(self._socket).unlink(missing_ok=True)  # tmux leaves the socket file behind after kill-server
 
 
 def peak_rss_kib(pid: int) -> int:

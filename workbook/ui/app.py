@@ -114,22 +114,24 @@ class WorkbookApp(App[None]):
             review = self.store.load(review_id)
         except CorruptDatabaseError as error:
             if not error.backups:
-                self.notify(str(error), severity="error", timeout=30)
+                self.notify(str(error), severity="error", timeout=30, markup=False)
                 return
             restore = await self.push_screen_wait(
                 Confirm("This review's file is damaged", f"{error}\n\nRestore the backup now?", "Restore the backup")
             )
             if not restore:
-                self.notify(f"Nothing was changed. The damaged file is kept at {error.quarantined_to}.", timeout=20)
+                self.notify(f"Nothing was changed. The damaged file is kept at {error.quarantined_to}.", timeout=20, markup=False)
                 return
             try:
                 review = self.store.restore_backup(review_id)
             except StorageError as again:
-                self.notify(str(again), severity="error", timeout=30)
+                self.notify(str(again), severity="error", timeout=30, markup=False)
                 return
-            self.notify("The backup was restored. Changes made after it may be missing; the damaged file was kept.", timeout=20)
+            self.notify(
+                "The backup was restored. Changes made after it may be missing; the damaged file was kept.", timeout=20, markup=False
+            )
         except StorageError as error:
-            self.notify(str(error), severity="error", timeout=30)
+            self.notify(str(error), severity="error", timeout=30, markup=False)
             return
         from .screens.review import ReviewScreen  # loaded when first needed: start-up shows only the list
 

@@ -141,7 +141,7 @@ class ExportScreen(WorkbookScreen[None]):
 
         raw = self.query_one("#path", Input).value.strip()
         if not raw:
-            self.notify("Please type where to save the summary.", severity="warning")
+            self.notify("Please type where to save the summary.", severity="warning", markup=False)
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():
@@ -165,14 +165,17 @@ class ExportScreen(WorkbookScreen[None]):
             written = write_export(path, text)
         except OSError as error:
             self.notify(
-                f"The summary could not be saved there: {error.strerror or error}. Try another folder.", severity="error", timeout=15
+                f"The summary could not be saved there: {error.strerror or error}. Try another folder.",
+                severity="error",
+                timeout=15,
+                markup=False,
             )
             return
         note = "Only your user account can read it. Share it only with people you trust."
         if fmt == "json":
             note = f"On the other computer, run: intervention-workbook import {written.name}\n{note}"
         self.query_one("#saved", Static).update(f"Saved to {written}\n{note}")
-        self.notify(f"Saved to {written}", timeout=10)
+        self.notify(f"Saved to {written}", timeout=10, markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,7 +74,7 @@ class HomeScreen(WorkbookScreen[None]):
         try:
             self.summaries = self.store.summaries()
         except StorageError as error:
-            self.notify(str(error), severity="error", timeout=15)
+            self.notify(str(error), severity="error", timeout=15, markup=False)
             self.summaries = []
         table.clear()
         # A screenful first, the rest just after the first paint: a long list never delays the start.
@@ -95,7 +96,8 @@ class HomeScreen(WorkbookScreen[None]):
     def _add_rows(self, summaries: list[ReviewSummary]) -> None:
         table = self.query_one("#reviews", DataTable)
         for s in summaries:
-            table.add_row(s.title, s.intervention_date or "not given yet", when(s.updated), s.progress_label, key=s.id)
+            # Text, not str: a DataTable reads a plain string as markup, and a title is the family's own words.
+            table.add_row(Text(s.title), Text(s.intervention_date or "not given yet"), when(s.updated), s.progress_label, key=s.id)
 
     def _selected(self) -> ReviewSummary | None:
         table = self.query_one("#reviews", DataTable)
@@ -117,7 +119,7 @@ class HomeScreen(WorkbookScreen[None]):
         try:
             review = self.store.create(title)
         except StorageError as error:
-            self.notify(str(error), severity="error", timeout=15)
+            self.notify(str(error), severity="error", timeout=15, markup=False)
             return
         self.reload(select=review.id)
         self.app.open_review(review.id)  # type: ignore[attr-defined]
@@ -139,7 +141,7 @@ class HomeScreen(WorkbookScreen[None]):
         try:
             self.store.rename(chosen.id, title)
         except (StorageError, ValueError) as error:
-            self.notify(str(error), severity="error", timeout=15)
+            self.notify(str(error), severity="error", timeout=15, markup=False)
         self.reload(select=chosen.id)
 
     @work
@@ -160,9 +162,9 @@ class HomeScreen(WorkbookScreen[None]):
         try:
             where = self.store.delete(chosen.id)
         except (StorageError, OSError) as error:
-            self.notify(f"It could not be deleted: {error}", severity="error", timeout=15)
+            self.notify(f"It could not be deleted: {error}", severity="error", timeout=15, markup=False)
             return
-        self.notify(f"Deleted. A copy is kept in {where}", timeout=10)
+        self.notify(f"Deleted. A copy is kept in {where}", timeout=10, markup=False)
         self.reload()
 
     def action_welcome(self) -> None:

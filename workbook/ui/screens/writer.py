@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,7 +34,7 @@ class WriterPicker(WorkbookModal[str | None]):
             )
             if members:
                 yield Label("Choose your name (Enter):")
-                yield OptionList(*(Option(m.label, id=m.id) for m in members), id="members")
+                yield OptionList(*(Option(Text(m.label), id=m.id) for m in members), id="members")  # names are never markup
                 yield Label("Or add someone new:")
             else:
                 yield Label("Add yourself to begin:")

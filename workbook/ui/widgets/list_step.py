@@ -6,6 +6,7 @@ Each row's fields are the step's questions from prompts/, so the wording stays e
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -81,7 +82,7 @@ class ListStep(VerticalScroll):
         table = self.query_one("#items", DataTable)
         table.clear()
         for key, cells in self.rows():
-            table.add_row(*cells, key=key)
+            table.add_row(*(Text(cell) for cell in cells), key=key)  # Text: user words are never markup
         note = "" if table.row_count else f"Nothing here yet. Press F4 (or the button above) to add the first {self.item_noun}."
         self.query_one("#empty-note", Static).update(note)
 
@@ -90,7 +91,7 @@ class ListStep(VerticalScroll):
         for key, cells in self.rows():
             if key == item_id:
                 for column, cell in zip(table.ordered_columns, cells, strict=False):
-                    table.update_cell(key, column.key, cell)
+                    table.update_cell(key, column.key, Text(cell))
 
     async def select(self, item_id: str) -> None:
         editors = self.query("#editor").results(Vertical)
@@ -99,7 +100,9 @@ class ListStep(VerticalScroll):
             return  # the step was closed (for example by moving on quickly) before this ran
         self.selected = item_id
         await editor.remove_children()
-        await editor.mount(Static(f"Editing: {self.describe_item(item_id)}", classes="editing-title"), *self.editor_fields(item_id))
+        await editor.mount(
+            Static(f"Editing: {self.describe_item(item_id)}", classes="editing-title", markup=False), *self.editor_fields(item_id)
+        )
 
     @on(DataTable.RowSelected, "#items")
     async def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -76,7 +77,7 @@ class RecordList(Vertical):
         table = self.query_one(".records", DataTable)
         table.clear()
         for record in self.records:
-            table.add_row(*self._cells(record), key=record["id"])
+            table.add_row(*(Text(cell) for cell in self._cells(record)), key=record["id"])  # never markup
         self.query_one(".remove-record", Button).display = bool(self.records)
 
     def _record(self, record_id: str) -> dict[str, Any] | None:
@@ -148,5 +149,5 @@ class RecordList(Vertical):
         record["updated"] = now_iso()
         table = self.query_one(".records", DataTable)
         for column, cell in zip(table.ordered_columns, self._cells(record), strict=False):
-            table.update_cell(record["id"], column.key, cell)
+            table.update_cell(record["id"], column.key, Text(cell))
         self.post_message(self.Changed())
