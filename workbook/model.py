@@ -157,6 +157,10 @@ class Review:
         found = self.answers.get(step, {}).get(question, {})
         return {mid: a.value for mid, a in found.items() if not is_blank(a.value)}
 
+    def answers_by_others(self, step: str, question: str, writer: str) -> list[tuple[str, AnswerValue]]:
+        """(name, answer) for everyone but `writer` who answered, to show beside their own answer."""
+        return [(self.member_name(mid), value) for mid, value in self.answers_to(step, question).items() if mid != writer]
+
     def set_answer(self, step: str, question: str, member_id: str, value: AnswerValue) -> bool:
         """Record a writer's answer; returns False when nothing changed."""
         by_member = self.answers.setdefault(step, {}).setdefault(question, {})

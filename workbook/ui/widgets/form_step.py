@@ -40,11 +40,7 @@ class FormStep(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield StepHeader(self.step)
         for question in self.step.questions:
-            others = [
-                (self.review.member_name(mid), value)
-                for mid, value in self.review.answers_to(self.step.id, question.id).items()
-                if mid != self.writer
-            ]
+            others = self.review.answers_by_others(self.step.id, question.id, self.writer)
             yield QuestionField(
                 question,
                 self.review.answer(self.step.id, question.id, self.writer),

@@ -16,15 +16,11 @@ from ...model import AnswerValue, Person, PersonView, Review, TimelineEntry, now
 from ...prompts import Question, Step
 from ..messages import Edited
 from .form_step import StepHeader
-from .question import QuestionField, describe
+from .question import QuestionField, describe, shorten
 
 SHARED_PERSON_FIELDS = ("name", "relationship", "present", "role")
 """Facts about a person that everyone shares; the other questions are each writer's own view."""
 
-
-def _short(text: str, width: int = 28) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class ListStep(VerticalScroll):
@@ -171,7 +167,7 @@ class TimelineStep(ListStep):
 
     def rows(self) -> list[tuple[str, tuple[str, ...]]]:
         return [
-            (e.id, (self._label("phase", e.phase), _short(e.what), _short(e.who, 16), _short(self._label("cause", e.cause), 16)))
+            (e.id, (self._label("phase", e.phase), shorten(e.what), shorten(e.who, 16), shorten(self._label("cause", e.cause), 16)))
             for e in self.review.sorted_timeline()
         ]
 
@@ -183,7 +179,7 @@ class TimelineStep(ListStep):
     def describe_item(self, item_id: str) -> str:
         entry = self._entry(item_id)
         by = self.review.member_name(entry.author) if entry.author else "someone"
-        return f"{_short(entry.what, 40) or 'a new entry'} (written by {by})"
+        return f"{shorten(entry.what, 40) or 'a new entry'} (written by {by})"
 
     def editor_fields(self, item_id: str) -> list[QuestionField]:
         entry = self._entry(item_id)
@@ -223,8 +219,8 @@ class PeopleStep(ListStep):
             (
                 p.id,
                 (
-                    _short(p.name, 20) or "(no name yet)",
-                    _short(p.relationship, 16),
+                    shorten(p.name, 20) or "(no name yet)",
+                    shorten(p.relationship, 16),
                     describe(present, p.present) if present and p.present else "",
                     str(len(p.views)),
                 ),

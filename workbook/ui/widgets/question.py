@@ -46,6 +46,12 @@ def describe(question: Question, value: AnswerValue) -> str:
     return value
 
 
+def shorten(text: str, width: int = 28) -> str:
+    """One line of at most `width` characters, for table cells."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class QuestionField(Vertical):
     """A question with its answer field for the current writer."""
 
@@ -118,9 +124,10 @@ class QuestionField(Vertical):
         event.stop()
         self._report(event.text_area.text)
         if self.question.kind == "text":
-            if self._gentle_timer is not None:
-                self._gentle_timer.stop()
-            self._gentle_timer = self.set_timer(GENTLE_DELAY, self._show_gentle)
+            if self._gentle_timer is None:
+                self._gentle_timer = self.set_timer(GENTLE_DELAY, self._show_gentle)
+            else:
+                self._gentle_timer.reset()  # one timer per field, restarted, not a new one per keystroke
 
     def _show_gentle(self) -> None:
         """Offer a gentler way to look at any blaming phrase in the answer, or clear the note if there is none."""

@@ -19,12 +19,7 @@ from textual.widgets import Button, DataTable, Static
 
 from ...model import AnswerValue, new_id, now_iso
 from ...prompts import Step
-from .question import QuestionField, describe
-
-
-def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+from .question import QuestionField, describe, shorten
 
 
 class RecordList(Vertical):
@@ -56,7 +51,7 @@ class RecordList(Vertical):
             yield Static(self.fields.intro, classes="q-help", markup=False)
         yield Button(f"Add {self.noun} (F4)", classes="add-record", variant="primary")
         table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, classes="records")
-        table.add_columns(*(_short(q.text, 24) for q in self.column_questions))
+        table.add_columns(*(shorten(q.text, 24) for q in self.column_questions))
         yield table
         yield Vertical(classes="record-editor")
         yield Button(f"Remove this {self.noun} (F8)", classes="remove-record", variant="error")
@@ -70,7 +65,7 @@ class RecordList(Vertical):
         cells = []
         for q in self.column_questions:
             value = record.get(q.id)
-            cells.append(_short(describe(q, value), 24) if value else "")
+            cells.append(shorten(describe(q, value), 24) if value else "")
         return tuple(cells)
 
     def _fill(self) -> None:
@@ -107,7 +102,7 @@ class RecordList(Vertical):
         record = self._record(item_id) or {}
         first = self.fields.questions[0] if self.fields.questions else None
         value = record.get(first.id) if first else None
-        return _short(describe(first, value), 60) if first and value else f"This {self.noun} (nothing written yet)"
+        return shorten(describe(first, value), 60) if first and value else f"This {self.noun} (nothing written yet)"
 
     @on(Button.Pressed, ".add-record")
     async def add_item(self) -> None:
