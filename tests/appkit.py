@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -56,3 +57,46 @@ async def add_writer(pilot: Pilot[None], name: str, relationship: str) -> None:
 
 def field(pilot: Pilot[None], question_id: str) -> QuestionField:
     return pilot.app.screen.query_one(f"#q-{question_id}", QuestionField)
+
+
+def burst(pilot: Pilot[None], *keys: str) -> None:
+    """Send keys the way a person types: one after another, without waiting for the app to go idle.
+
+    Each entry is a key name ("tab", "f4", "ctrl+n") or, when longer than one character and not a
+    key name, text typed a character at a time ("text:Linda").
+    """
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        if key.startswith("text:"):
+            for char in key[5:]:
+                name = _KEY_NAMES.get(char, char)
+                event = events.Key(name, char)
+                event.set_sender(app)
+                driver.send_message(event)
+        else:
+            event = events.Key(key, _CHARACTERS.get(key))
+            event.set_sender(app)
+            driver.send_message(event)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every key sent has been handled and the screen is quiet."""
+    app = pilot.app
+    if not hasattr(app, "settled"):  # an app without the key gate: give it time instead
+        for _ in range(20):
+            await pilot.pause(0.05)
+        return
+    for _ in range(400):
+        await pilot.pause(0.01)
+        if not getattr(app, "_held_keys", None) and app.settled():  # type: ignore[attr-defined]
+            await pilot.pause()
+            if not app._held_keys and app.settled():  # type: ignore[attr-defined]
+                return
+    raise AssertionError("the app did not settle within 4 s")
+
+
+_KEY_NAMES = {" ": "space", "-": "minus", "(": "left_parenthesis", ")": "right_parenthesis", ".": "full_stop", ",": "comma",
+              "'": "apostrophe", "/": "slash", ":": "colon", "!": "exclamation_mark", "?": "question_mark", "\n": "enter"}
+_CHARACTERS = {"tab": "\t", "enter": "\r", "space": " ", "escape": "\x1b", "backspace": "\x7f"}

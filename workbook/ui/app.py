@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -17,6 +17,7 @@ from ..prompts import Prompts
 from ..storage import CorruptDatabaseError, StorageError
 from ..store import ReviewStore
 from .screens.dialogs import Confirm, GuideList, GuidePage
+from .keygate import KeyGate
 from .screens.home import HomeScreen
 
 
@@ -31,7 +32,7 @@ def safety_markdown(prompts: Prompts) -> str:
     return f"# {title}\n\n{quick}\n\n{body}\n\n## Who to contact\n\n{table}\n"
 
 
-class WorkbookApp(App[None]):
+class WorkbookApp(KeyGate):
     """Intervention Workbook."""
 
     CSS_PATH = Path(__file__).parent / "workbook.tcss"  # absolute, so subclasses elsewhere find it too

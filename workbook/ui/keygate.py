@@ -1,0 +1,98 @@
+"""Deliver each key only once the one before it has been fully handled.
+
+Textual forwards a key to the focused widget at once, but a key bound on a screen (Tab, F4,
+Ctrl+N, Esc...) is only acted on after it has bubbled back up to the app. Keys typed in the
+meantime are forwarded to whatever had focus *before* the action ran: "Linda", Tab, "mother"
+became one name, and words typed right after F4 landed in the previous entry. Pilot tests never
+see this because they wait for the app to go idle after every key; a person does not wait.
+
+`KeyGate` holds a key back while any part of the app is still working on an earlier one (a
+message queue is not empty, a handler is running, a callback waits for the next refresh), then
+releases held keys one at a time, in order. When nothing is pending, which is the usual case
+when typing, a key passes straight through with no added delay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.message_pump import MessagePump
+
+MAX_HOLD = 1.5
+"""Seconds a key may wait for the app to settle before it is delivered anyway (never lost)."""
+POLL = 0.002
+"""Seconds between checks while keys are held."""
+
+
+def _queue_busy(pump: MessagePump, *, allow_current: bool) -> bool:
+    queue: Any = pump._message_queue
+    if queue.qsize():
+        return True
+    # asyncio.Queue counts a message as unfinished until its handler has returned.
+    unfinished = int(getattr(queue, "_unfinished_tasks", 0))
+    return unfinished > (1 if allow_current else 0)
+
+
+class KeyGate(App[Any]):
+    """An App whose keys reach their target strictly one after another."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_keys: deque[events.Key] = deque()
+        self._passed_keys: set[int] = set()
+        self._gate_task: asyncio.Task[None] | None = None
+        self._transitions = 0
+
+    # -- for the app's own code --------------------------------------------------------------
+
+    def begin_transition(self) -> None:
+        """Hold keys until `end_transition` (used around work that runs outside message handlers)."""
+        self._transitions += 1
+
+    def end_transition(self) -> None:
+        self._transitions = max(0, self._transitions - 1)
+
+    def settled(self, *, inside_app_handler: bool = False) -> bool:
+        """True when no message, handler or after-refresh callback is pending anywhere in the app."""
+        if self._transitions:
+            return False
+        if _queue_busy(self, allow_current=inside_app_handler):
+            return False
+        for node in list(self._registry):
+            if node._next_callbacks or _queue_busy(node, allow_current=False):
+                return False
+        return True
+
+    # -- the gate ----------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if id(event) in self._passed_keys:
+                self._passed_keys.discard(id(event))
+            elif self._held_keys or not self.settled(inside_app_handler=True):
+                self._held_keys.append(event)
+                if self._gate_task is None or self._gate_task.done():
+                    self._gate_task = asyncio.create_task(self._release_held_keys())
+                return
+        await super().on_event(event)
+
+    async def _release_held_keys(self) -> None:
+        """Deliver held keys in order, each once the app has settled after the one before."""
+        while self._held_keys:
+            started = time.monotonic()
+            quiet_checks = 0
+            # Twice in a row, a poll apart: a worker started by the last key gets to run first.
+            while quiet_checks < 2 and time.monotonic() - started < MAX_HOLD:
+                await asyncio.sleep(POLL)
+                quiet_checks = quiet_checks + 1 if self.settled() else 0
+            if self._closing or self._closed:
+                return
+            key = self._held_keys.popleft()
+            self._passed_keys.add(id(key))
+            self.post_message(key)
+            await asyncio.sleep(0)  # let the app take it before the next settle check
