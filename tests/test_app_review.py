@@ -135,6 +135,9 @@ async def test_delete_needs_more_than_one_stray_key(data_dir: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await new_review(pilot, "Keep me", "Ana", "sister")
+        await pilot.press("escape")  # the first Esc only leaves the answer field
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -157,7 +160,7 @@ async def test_timeline_and_people_entries_are_kept(data_dir: Path) -> None:
         assert screen.step.id == "timeline"
         await pilot.press("f4")
         await pilot.pause()
-        field_what = app.screen.query("#editor QuestionField").filter(".question")
+        field_what = app.screen.query(".editor QuestionField").filter(".question")
         what = next(f for f in field_what if f.question.id == "what")  # type: ignore[attr-defined]
         what.query_one(TextArea).text = "We met at his apartment without telling him"
         await pilot.pause()
@@ -166,7 +169,7 @@ async def test_timeline_and_people_entries_are_kept(data_dir: Path) -> None:
         assert screen.step.id == "people"
         await pilot.press("f4")
         await pilot.pause()
-        name = next(f for f in app.screen.query("#editor QuestionField") if f.question.id == "name")  # type: ignore[attr-defined]
+        name = next(f for f in app.screen.query(".editor QuestionField") if f.question.id == "name")  # type: ignore[attr-defined]
         name.query_one(Input).value = "Uncle Ray"
         await pilot.pause()
         await pilot.press("ctrl+q")

@@ -19,7 +19,7 @@ import time
 from collections import deque
 from typing import Any
 
-from textual import events
+from textual import events, messages
 from textual.app import App
 from textual.message_pump import MessagePump
 
@@ -29,13 +29,13 @@ POLL = 0.002
 """Seconds between checks while keys are held."""
 
 
-def _queue_busy(pump: MessagePump, *, allow_current: bool) -> bool:
+_REPAINTS = (messages.Update, messages.Layout, events.Idle)
+"""Messages that only repaint: a backlog of these never changes where the next key goes."""
+
+
+def _queue_busy(pump: MessagePump) -> bool:
     queue: Any = pump._message_queue
-    if queue.qsize():
-        return True
-    # asyncio.Queue counts a message as unfinished until its handler has returned.
-    unfinished = int(getattr(queue, "_unfinished_tasks", 0))
-    return unfinished > (1 if allow_current else 0)
+    return queue.qsize() > 0 and any(not isinstance(message, _REPAINTS) for message in queue.values)
 
 
 class KeyGate(App[Any]):
@@ -61,10 +61,10 @@ class KeyGate(App[Any]):
         """True when no message, handler or after-refresh callback is pending anywhere in the app."""
         if self._transitions:
             return False
-        if _queue_busy(self, allow_current=inside_app_handler):
+        if _queue_busy(self):
             return False
         for node in list(self._registry):
-            if node._next_callbacks or _queue_busy(node, allow_current=False):
+            if node._next_callbacks or _queue_busy(node):
                 return False
         return True
 

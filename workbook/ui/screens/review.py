@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label, ListItem, ListView, Static, TabbedContent
+from textual.widgets import Collapsible, Footer, Header, Label, ListItem, ListView, Static, TabbedContent
 
 from ...model import Review
 from ...progress import step_progress
@@ -26,8 +26,8 @@ from ...storage import StorageError
 from ...store import ReviewStore
 from ..messages import Edited
 from ..widgets.form_step import FormStep
-from ..widgets.list_step import ListStep, PeopleStep, TimelineStep
-from ..widgets.record_list import RecordList
+from ..widgets.editable_list import EditableList
+from ..widgets.list_step import PeopleStep, TimelineStep
 from .base import WorkbookScreen
 from .dialogs import Confirm
 from .writer import WriterPicker
@@ -74,6 +74,8 @@ class ReviewScreen(WorkbookScreen[None]):
         Binding("ctrl+b", "previous_step", "Back", tooltip="Open the step before", id="previous-step"),
         Binding("f4", "add_item", "Add", tooltip="Add a timeline entry, a person, or a plan record", id="add-item"),
         Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry, person or record (asks first)", id="remove-item"),
+        Binding("f7", "undo_remove", "Undo remove", tooltip="Bring back the entry, person or record just removed", id="undo-remove"),
+        Binding("f6", "toggle_others", "Others", tooltip="Show or hide what others wrote, for every question here", id="toggle-others"),
         Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary"),
         Binding("escape", "leave", "Reviews", tooltip="Save and go back to the list of reviews", id="leave-review"),
     ]
@@ -83,7 +85,8 @@ class ReviewScreen(WorkbookScreen[None]):
         self.store = store
         self.prompts = prompts
         self.review = review
-        self.writer = review.last_writer if review.member(review.last_writer) else ""
+        self.writer = ""
+        """Nobody writes until someone is chosen in "Who is writing?" (the last writer is only suggested)."""
         self.step = prompts.step(review.last_step) or prompts.steps[0]
         self._dirty = False
         self._timer: Timer | None = None
@@ -129,14 +132,21 @@ class ReviewScreen(WorkbookScreen[None]):
             self.review.last_step = step.id
             self._dirty = True
         self.save_now()
-        pane = self.query_one("#step-pane", Vertical)
-        await pane.remove_children()
-        if not self.writer:
-            return
-        view = make_step_view(self.review, step, self.writer)
-        await pane.mount(view)
-        if focus and hasattr(view, "focus_first"):
-            view.focus_first()
+        gate = getattr(self.app, "begin_transition", None)
+        if gate is not None:
+            gate()  # keys typed meanwhile wait for the new step instead of reaching the old one
+        try:
+            pane = self.query_one("#step-pane", Vertical)
+            await pane.remove_children()
+            if not self.writer:
+                return
+            view = make_step_view(self.review, step, self.writer)
+            await pane.mount(view)
+            if focus and hasattr(view, "focus_first"):
+                view.focus_first()
+        finally:
+            if gate is not None:
+                self.app.end_transition()  # type: ignore[attr-defined]
 
     # -- who is writing --------------------------------------------------------------------
 
@@ -192,29 +202,34 @@ class ReviewScreen(WorkbookScreen[None]):
 
     # -- list steps --------------------------------------------------------------------------
 
-    def _list_view(self) -> ListStep | RecordList | None:
-        """What F4 and F8 act on: the timeline or people table, or the plan tab's records."""
+    def _list_view(self) -> EditableList | None:
+        """What F4, F8 and F7 act on: the timeline or people table, or the plan tab's records."""
         if self.step.kind in ("timeline", "people"):
-            return next(iter(self.query(ListStep)), None)
+            return next(iter(self.query(EditableList)), None)
         if self.step.kind == "plan":
             tabs = next(iter(self.query("#plan-tabs").results(TabbedContent)), None)
             pane = tabs.active_pane if tabs is not None else None
-            return next(iter(pane.query(RecordList)), None) if pane is not None else None
+            return next(iter(pane.query(EditableList)), None) if pane is not None else None
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("add_item", "remove_item"):
             return self.step.kind in ("timeline", "people") or (self.step.kind == "plan" and self._list_view() is not None)
+        if action == "undo_remove":
+            view = self._list_view()
+            return view is not None and view.can_undo_remove
+        if action == "toggle_others":
+            return bool(self.query("#step-pane Collapsible"))
         return True
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
 
-    async def action_add_item(self) -> None:
+    def action_add_item(self) -> None:
         view = self._list_view()
         if view is not None:
-            await view.add_item()
+            view.add_item()
 
     @work
     async def action_remove_item(self) -> None:
@@ -230,8 +245,26 @@ class ReviewScreen(WorkbookScreen[None]):
                 f"Remove {view.item_noun}",
             )
         )
-        if sure:
-            view.remove_selected()
+        if sure and view.is_attached and view.selected is not None:
+            removed = view.remove_selected()
+            self.refresh_bindings()
+            self.notify(f"Removed: {removed}\nPress F7 to bring it back.", title="Removed", timeout=8, markup=False)
+
+    def action_undo_remove(self) -> None:
+        view = self._list_view()
+        if view is not None and view.undo_remove():
+            self.refresh_bindings()
+            self.notify("Brought back.", timeout=4)
+
+    def action_toggle_others(self) -> None:
+        """Open (or close) every "What others wrote" in the open step at once."""
+        found = [c for c in self.query("#step-pane Collapsible").results(Collapsible) if c.display]
+        if not found:
+            self.notify("Nobody else has written anything here yet.", timeout=4)
+            return
+        open_them = any(c.collapsed for c in found)
+        for collapsible in found:
+            collapsible.collapsed = not open_them
 
     # -- saving ------------------------------------------------------------------------------
 

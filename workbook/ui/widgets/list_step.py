@@ -1,156 +1,52 @@
 """Steps that hold a list: the timeline, and the people who were there.
 
-Both show a table of what has been written and, beneath it, the fields of the selected row.
-Each row's fields are the step's questions from prompts/, so the wording stays editable.
+Both show a table of what has been written and, beneath it, one editor for the selected row
+(see editable_list.py). Each row's fields are the step's questions from prompts/, so the wording
+stays editable by a counselor.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import on
+from dataclasses import dataclass
+from typing import Any
+
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Static
+from textual.containers import VerticalScroll
 
 from ...model import AnswerValue, Person, PersonView, Review, TimelineEntry, now_iso
 from ...prompts import Question, Step
 from ..messages import Edited
+from .editable_list import EditableList
 from .form_step import StepHeader
-from .question import QuestionField, describe, shorten
+from .question import describe, shorten
 
 SHARED_PERSON_FIELDS = ("name", "relationship", "present", "role")
 """Facts about a person that everyone shares; the other questions are each writer's own view."""
 
 
+@dataclass
+class _Taken:
+    """A removed record and where it stood, so Undo remove puts it back in the same place."""
 
-class ListStep(VerticalScroll):
-    """Shared behaviour: a table of rows plus an editor for the selected row."""
+    record: Any
+    position: int
 
-    item_noun = "entry"
+
+class StepList(EditableList):
+    """A list that edits records of the open review as one writer."""
 
     def __init__(self, review: Review, step: Step, writer: str) -> None:
-        super().__init__(classes="step-view")
+        super().__init__(classes="step-list")
         self.review = review
         self.step = step
         self.writer = writer
-        self.selected: str | None = None
 
-    # subclasses supply these
-    def rows(self) -> list[tuple[str, tuple[str, ...]]]:
-        raise NotImplementedError
-
-    def columns(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def editor_fields(self, item_id: str) -> list[QuestionField]:
-        raise NotImplementedError
-
-    def apply(self, item_id: str, question: Question, value: AnswerValue) -> bool:
-        raise NotImplementedError
-
-    def create_item(self) -> str:
-        raise NotImplementedError
-
-    def delete_item(self, item_id: str) -> None:
-        raise NotImplementedError
-
-    def describe_item(self, item_id: str) -> str:
-        raise NotImplementedError
-
-    # shared
-    def compose(self) -> ComposeResult:
-        yield StepHeader(self.step)
-        with Vertical(classes="list-buttons"):
-            yield Button(f"Add {self.item_noun} (F4)", id="add-item", variant="primary")
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="items")
-        table.add_columns(*self.columns())
-        yield table
-        yield Static("", id="empty-note", classes="q-help")
-        yield Vertical(id="editor")
-
-    def on_mount(self) -> None:
-        self.refresh_table()
-        rows = self.rows()
-        if rows:
-            self.call_after_refresh(self.select, rows[0][0])
-
-    def refresh_table(self) -> None:
-        table = self.query_one("#items", DataTable)
-        table.clear()
-        for key, cells in self.rows():
-            table.add_row(*(Text(cell) for cell in cells), key=key)  # Text: user words are never markup
-        note = "" if table.row_count else f"Nothing here yet. Press F4 (or the button above) to add the first {self.item_noun}."
-        self.query_one("#empty-note", Static).update(note)
-
-    def update_row(self, item_id: str) -> None:
-        table = self.query_one("#items", DataTable)
-        for key, cells in self.rows():
-            if key == item_id:
-                for column, cell in zip(table.ordered_columns, cells, strict=False):
-                    table.update_cell(key, column.key, Text(cell))
-
-    async def select(self, item_id: str) -> None:
-        editors = self.query("#editor").results(Vertical)
-        editor = next(editors, None)
-        if editor is None or not self.is_attached:
-            return  # the step was closed (for example by moving on quickly) before this ran
-        self.selected = item_id
-        await editor.remove_children()
-        await editor.mount(
-            Static(f"Editing: {self.describe_item(item_id)}", classes="editing-title", markup=False), *self.editor_fields(item_id)
-        )
-
-    @on(DataTable.RowSelected, "#items")
-    async def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value and event.row_key.value != self.selected:
-            await self.select(event.row_key.value)
-        fields = self.query("#editor QuestionField")
-        if fields:
-            self.call_after_refresh(fields.first(QuestionField).focus_field)  # once laid out, so it scrolls into view
-
-    @on(DataTable.RowHighlighted, "#items")
-    async def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value and event.row_key.value != self.selected:
-            await self.select(event.row_key.value)
-
-    @on(Button.Pressed, "#add-item")
-    async def _add_pressed(self) -> None:
-        await self.add_item()
-
-    async def add_item(self) -> None:
-        item_id = self.create_item()
+    def changed(self) -> None:
+        self.review.touch()
         self.post_message(Edited(self.step.id))
-        self.refresh_table()
-        table = self.query_one("#items", DataTable)
-        table.move_cursor(row=table.get_row_index(item_id))
-        await self.select(item_id)
-        fields = self.query("#editor QuestionField")
-        if fields:
-            self.call_after_refresh(fields.first(QuestionField).focus_field)  # once laid out, so it scrolls into view
-
-    def remove_selected(self) -> None:
-        if self.selected is None:
-            return
-        self.delete_item(self.selected)
-        self.selected = None
-        self.post_message(Edited(self.step.id))
-        self.refresh_table()
-        self.query_one("#editor", Vertical).remove_children()
-        rows = self.rows()
-        if rows:
-            self.call_after_refresh(self.select, rows[0][0])
-
-    def focus_first(self) -> None:
-        self.query_one("#items", DataTable).focus()
-
-    def on_question_field_changed(self, event: QuestionField.Changed) -> None:
-        event.stop()
-        if self.selected is not None and self.apply(self.selected, event.question, event.value):
-            self.post_message(Edited(self.step.id))
-            self.update_row(self.selected)
 
 
-class TimelineStep(ListStep):
+class TimelineList(StepList):
     """Before, during and after: what happened, who was involved, which cause it touches."""
 
     item_noun = "entry"
@@ -158,11 +54,11 @@ class TimelineStep(ListStep):
     def columns(self) -> tuple[str, ...]:
         return ("When", "What happened", "Who", "Cause")
 
-    def _q(self, question_id: str) -> Question | None:
-        return self.step.question(question_id)
+    def questions(self) -> list[Question]:
+        return [q for q in self.step.questions if q.id in TimelineEntry.__dataclass_fields__]
 
     def _label(self, question_id: str, value: str) -> str:
-        q = self._q(question_id)
+        q = self.step.question(question_id)
         return describe(q, value) if q and value else value
 
     def rows(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -171,19 +67,21 @@ class TimelineStep(ListStep):
             for e in self.review.sorted_timeline()
         ]
 
+    def exists(self, item_id: str) -> bool:
+        return self.review.timeline_entry(item_id) is not None
+
     def _entry(self, item_id: str) -> TimelineEntry:
         entry = self.review.timeline_entry(item_id)
         assert entry is not None
         return entry
 
+    def value(self, item_id: str, question: Question) -> AnswerValue | None:
+        return getattr(self._entry(item_id), question.id, "") or None
+
     def describe_item(self, item_id: str) -> str:
         entry = self._entry(item_id)
         by = self.review.member_name(entry.author) if entry.author else "someone"
         return f"{shorten(entry.what, 40) or 'a new entry'} (written by {by})"
-
-    def editor_fields(self, item_id: str) -> list[QuestionField]:
-        entry = self._entry(item_id)
-        return [QuestionField(q, getattr(entry, q.id, "") or None) for q in self.step.questions if hasattr(entry, q.id)]
 
     def apply(self, item_id: str, question: Question, value: AnswerValue) -> bool:
         entry = self._entry(item_id)
@@ -191,27 +89,35 @@ class TimelineStep(ListStep):
             return False
         setattr(entry, question.id, value)
         entry.updated = now_iso()
-        self.review.touch()
         return True
 
     def create_item(self) -> str:
         entry = TimelineEntry(author=self.writer)
         self.review.timeline.append(entry)
-        self.review.touch()
         return entry.id
 
-    def delete_item(self, item_id: str) -> None:
-        self.review.timeline = [e for e in self.review.timeline if e.id != item_id]
-        self.review.touch()
+    def take_out(self, item_id: str) -> _Taken:
+        position = next(i for i, e in enumerate(self.review.timeline) if e.id == item_id)
+        return _Taken(self.review.timeline.pop(position), position)
+
+    def put_back(self, taken: _Taken) -> str:
+        self.review.timeline.insert(min(taken.position, len(self.review.timeline)), taken.record)
+        return str(taken.record.id)
 
 
-class PeopleStep(ListStep):
+class PeopleList(StepList):
     """Everyone who was there or invited, and each writer's view of them."""
 
     item_noun = "person"
 
     def columns(self) -> tuple[str, ...]:
         return ("Name", "Relationship", "Was there?", "Views")
+
+    def questions(self) -> list[Question]:
+        return list(self.step.questions)
+
+    def wants_others(self) -> bool:
+        return True
 
     def rows(self) -> list[tuple[str, tuple[str, ...]]]:
         present = self.step.question("present")
@@ -228,6 +134,9 @@ class PeopleStep(ListStep):
             for p in self.review.people
         ]
 
+    def exists(self, item_id: str) -> bool:
+        return self.review.person(item_id) is not None
+
     def _person(self, item_id: str) -> Person:
         person = self.review.person(item_id)
         assert person is not None
@@ -236,21 +145,21 @@ class PeopleStep(ListStep):
     def describe_item(self, item_id: str) -> str:
         return self._person(item_id).name or "a new person"
 
-    def editor_fields(self, item_id: str) -> list[QuestionField]:
+    def value(self, item_id: str, question: Question) -> AnswerValue | None:
         person = self._person(item_id)
-        mine = person.views.get(self.writer, PersonView())
-        fields: list[QuestionField] = []
-        for q in self.step.questions:
-            if q.id in SHARED_PERSON_FIELDS:
-                fields.append(QuestionField(q, getattr(person, q.id) or None))
-            else:
-                others = [
-                    (self.review.member_name(mid), getattr(v, q.id))
-                    for mid, v in person.views.items()
-                    if mid != self.writer and getattr(v, q.id, None)
-                ]
-                fields.append(QuestionField(q, getattr(mine, q.id, None) or None, others))
-        return fields
+        if question.id in SHARED_PERSON_FIELDS:
+            return getattr(person, question.id) or None
+        mine = person.views.get(self.writer)
+        return (getattr(mine, question.id, None) or None) if mine else None
+
+    def others(self, item_id: str, question: Question) -> list[tuple[str, AnswerValue]]:
+        if question.id in SHARED_PERSON_FIELDS:
+            return []
+        return [
+            (self.review.member_name(mid), getattr(view, question.id))
+            for mid, view in self._person(item_id).views.items()
+            if mid != self.writer and getattr(view, question.id, None)
+        ]
 
     def apply(self, item_id: str, question: Question, value: AnswerValue) -> bool:
         person = self._person(item_id)
@@ -265,15 +174,48 @@ class PeopleStep(ListStep):
             setattr(view, question.id, value)
             view.updated = now_iso()
         person.updated = now_iso()
-        self.review.touch()
         return True
 
     def create_item(self) -> str:
         person = Person(added_by=self.writer)
         self.review.people.append(person)
-        self.review.touch()
         return person.id
 
-    def delete_item(self, item_id: str) -> None:
-        self.review.people = [p for p in self.review.people if p.id != item_id]
-        self.review.touch()
+    def take_out(self, item_id: str) -> _Taken:
+        position = next(i for i, p in enumerate(self.review.people) if p.id == item_id)
+        return _Taken(self.review.people.pop(position), position)
+
+    def put_back(self, taken: _Taken) -> str:
+        self.review.people.insert(min(taken.position, len(self.review.people)), taken.record)
+        return str(taken.record.id)
+
+
+class ListStep(VerticalScroll):
+    """A step whose answers are a list: its header, then the list and its editor."""
+
+    list_class: type[StepList] = StepList
+
+    def __init__(self, review: Review, step: Step, writer: str) -> None:
+        super().__init__(classes="step-view")
+        self.review = review
+        self.step = step
+        self.writer = writer
+
+    def compose(self) -> ComposeResult:
+        yield StepHeader(self.step)
+        yield self.list_class(self.review, self.step, self.writer)
+
+    @property
+    def items(self) -> StepList:
+        return self.query_one(StepList)
+
+    def focus_first(self) -> None:
+        self.items.focus_first()
+
+
+class TimelineStep(ListStep):
+    list_class = TimelineList
+
+
+class PeopleStep(ListStep):
+    list_class = PeopleList

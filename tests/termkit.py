@@ -1,0 +1,317 @@
+"""Drive the real app in a real terminal: tmux at 80x24, typed into at a person's pace.
+
+Pilot tests wait for the app to go idle after every key; a person does not. Here each key is sent
+on its own with `tmux send-keys` (characters with `-l`), 20-40 ms apart, without waiting for the
+app or the screen in between. The tests wait only where a person would look at the screen before
+going on (`wait_for`, for example until a dialog is open).
+
+Every `Terminal` has its own tmux server (`tmux -L <unique name>`, never the default one), its own
+data folder, and its own home and XDG folders, so nothing touches a real family's data or a real
+user's tmux. `close()` kills that server and nothing else.
+
+Results are read back the way a family would carry them: `export()` runs
+`python -m workbook --data-dir DIR export TITLE --format json` after the app has exited and
+returns the bundle (docs/bundle-format.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+TMUX = shutil.which("tmux")
+ROOT = Path(__file__).resolve().parent.parent
+WIDTH, HEIGHT = 80, 24
+PACE = (0.020, 0.040)
+"""Seconds between two keys, as a person types: drawn at random from this range."""
+
+_counter = itertools.count()
+
+_TMUX_CONF = """\
+set -g status off
+set -g remain-on-exit on
+set -g escape-time 0
+set -g default-size 80x24
+set -g history-limit 2000
+set -g exit-empty off
+"""
+
+
+class TerminalError(AssertionError):
+    """The terminal did not show what a test waited for (the message holds the screen)."""
+
+
+class Terminal:
+    """One private tmux server running the workbook in an 80x24 window."""
+
+    def __init__(self, tmp: Path, *, app_root: Path = ROOT, seed: int | None = None) -> None:
+        if TMUX is None:
+            raise RuntimeError("tmux is not installed")
+        self.tmp = tmp
+        self.app_root = app_root
+        self.data_dir = tmp / "data"
+        self.socket = f"wbterm-{os.getpid()}-{next(_counter)}-{int(time.time() * 1000) % 100000}"
+        self.rng = random.Random(seed)
+        self.session = "app"
+        self.runs = 0
+        self._conf = tmp / "tmux.conf"
+        self._conf.write_text(_TMUX_CONF)
+        self.env = self._environment()
+        self.keys_sent = 0
+        self._exit_file = tmp / "exit-0"
+        self._shell_pid = 0
+        self._app_pid: int | None = None
+
+    # -- environment ---------------------------------------------------------------------------
+
+    def _environment(self) -> dict[str, str]:
+        """The app's environment: every folder it could write to points inside the test's tmp dir."""
+        home = self.tmp / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+        env.update(
+            HOME=str(home),
+            INTERVENTION_WORKBOOK_HOME=str(self.tmp / "workbook-home"),  # never used: --data-dir wins
+            XDG_DATA_HOME=str(self.tmp / "xdg-data"),
+            XDG_CONFIG_HOME=str(self.tmp / "xdg-config"),
+            XDG_STATE_HOME=str(self.tmp / "xdg-state"),
+            XDG_CACHE_HOME=str(self.tmp / "xdg-cache"),
+            XDG_DOCUMENTS_DIR=str(self.tmp / "documents"),
+            PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            LANG="C.UTF-8",
+            LC_ALL="C.UTF-8",
+            PYTHONDONTWRITEBYTECODE="1",
+        )
+        for name in ("INTERVENTION_WORKBOOK_PROMPTS", "TEXTUAL", "TEXTUAL_DRIVER", "NO_COLOR"):
+            env.pop(name, None)
+        return env
+
+    # -- tmux --------------------------------------------------------------------------------------
+
+    def tmux(self, *args: str, check: bool = True) -> str:
+        """Run one tmux command on this terminal's own server and return what it printed."""
+        assert TMUX is not None
+        result = subprocess.run(
+            [TMUX, "-u", "-L", self.socket, "-f", str(self._conf), *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=20,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def start(self, *extra: str) -> None:
+        """Start the workbook (`python -m workbook --data-dir DIR`) in a fresh 80x24 window.
+
+        The window runs `sh -c 'python -m workbook ...; echo $? > FILE'`: the shell leads the terminal's
+        session, as a login shell does, and records the app's exit code. Closing the window hangs up
+        the shell, and the kernel then sends SIGHUP to the app, as when a real terminal is closed.
+        """
+        self.runs += 1
+        self.session = f"app{self.runs}"
+        self._exit_file = self.tmp / f"exit-{self.runs}"
+        self._exit_file.unlink(missing_ok=True)
+        command = " ".join(
+            shlex.quote(part) for part in (sys.executable, "-m", "workbook", "--data-dir", str(self.data_dir), *extra)
+        )
+        script = f"{command}; echo $? > {shlex.quote(str(self._exit_file))}"
+        self.tmux(
+            "new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(self.app_root), "--",
+            "sh", "-c", script,
+        )  # fmt: skip
+        self._shell_pid = int(self._pane("#{pane_pid}"))
+        self._app_pid = None
+
+    def _pane(self, fmt: str) -> str:
+        return self.tmux("display-message", "-p", "-t", self.session, fmt).strip()
+
+    @property
+    def pid(self) -> int:
+        """The app's process id (the python process the window's shell started)."""
+        if self._app_pid is None:
+            deadline = time.monotonic() + 10
+            while not (found := children(self._shell_pid)):
+                if time.monotonic() > deadline:
+                    raise TerminalError(f"the app's process did not start; the screen shows:\n{self.screen()}")
+                time.sleep(0.02)
+            self._app_pid = found[0]
+        return self._app_pid
+
+    @property
+    def shell_pid(self) -> int:
+        """The process id of the window's shell (tmux's `#{pane_pid}`)."""
+        return self._shell_pid
+
+    # -- typing ------------------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        """The gap between two keys of a person typing."""
+        time.sleep(self.rng.uniform(*PACE))
+
+    def type(self, text: str) -> None:
+        """Type text one character at a time, at a person's pace, without waiting for the app."""
+        for char in text:
+            if char == ";":  # a lone ";" is tmux's command separator: send its byte instead
+                self.tmux("send-keys", "-t", self.session, "-H", "3b")
+            else:
+                self.tmux("send-keys", "-t", self.session, "-l", char)
+            self.keys_sent += 1
+            self.pause()
+
+    def keys(self, *names: str) -> None:
+        """Press named keys (tmux names: "F4", "C-n", "Tab", "Enter", "Escape", "BTab"), one at a time."""
+        for name in names:
+            self.tmux("send-keys", "-t", self.session, name)
+            self.keys_sent += 1
+            self.pause()
+
+    # -- looking at the screen ---------------------------------------------------------------------
+
+    def screen(self) -> str:
+        """What the terminal shows now, as text (80x24)."""
+        return self.tmux("capture-pane", "-p", "-t", self.session, check=False)
+
+    def history(self) -> str:
+        """The screen plus everything that scrolled off it (a traceback printed on exit, for one)."""
+        return self.tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", self.session, check=False)
+
+    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+        """Wait until `text` is on screen, as a person watching would; returns the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise TerminalError(f"{text!r} did not appear within {timeout:g}s; the screen shows:\n{shown}")
+            if self.is_dead():
+                raise TerminalError(f"the app exited while waiting for {text!r}; the terminal shows:\n{self.history()}")
+            time.sleep(0.05)
+
+    def wait_gone(self, text: str, timeout: float = 10.0) -> str:
+        """Wait until `text` is no longer on screen; returns the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.screen()
+            if text not in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise TerminalError(f"{text!r} was still on screen after {timeout:g}s:\n{shown}")
+            time.sleep(0.05)
+
+    def crashed(self) -> bool:
+        """True when the terminal shows a Python traceback (the app's error report)."""
+        return "Traceback" in self.history()
+
+    # -- the process -------------------------------------------------------------------------------
+
+    def is_dead(self) -> bool:
+        """True when the app has exited (its exit code is recorded) or its window is gone."""
+        if self._exit_file.exists():
+            return True
+        return self._pane("#{pane_dead}") in ("1", "")
+
+    def running(self) -> bool:
+        """True when the app is still running and has not shown a traceback."""
+        return not self.is_dead() and not self.crashed()
+
+    def exited(self, timeout: float = 10.0) -> int | None:
+        """Wait for the app to exit and return its exit code (None if it still runs after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self._exit_file.read_text().strip() if self._exit_file.exists() else ""
+            if text.isdigit():
+                return int(text)
+            time.sleep(0.05)
+        return None
+
+    def quit(self, timeout: float = 10.0) -> int:
+        """Ctrl+Q, as a person quits, then wait for the app to end; returns the exit code."""
+        self.keys("C-q")
+        code = self.exited(timeout)
+        if code is None:
+            raise TerminalError(f"the app did not exit within {timeout:g}s of Ctrl+Q; the screen shows:\n{self.screen()}")
+        return code
+
+    def hang_up(self) -> int:
+        """Close the terminal window abruptly (kill the tmux session, so the app gets SIGHUP); returns the app's pid."""
+        pid = self.pid
+        self.tmux("kill-session", "-t", self.session, check=False)
+        return pid
+
+    def close(self) -> None:
+        """Stop this terminal's tmux server (and with it anything still running in it)."""
+        if TMUX is not None:
+            subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True, env=self.env, timeout=20, check=False)
+
+    # -- reading back what was saved -----------------------------------------------------------------
+
+    def export(self, title: str) -> dict[str, Any]:
+        """The review as a JSON bundle, exported from the data folder by the command line."""
+        out = self.tmp / f"export-{time.monotonic_ns()}.json"
+        result = subprocess.run(
+            [sys.executable, "-m", "workbook", "--data-dir", str(self.data_dir), "export", title, "--format", "json", "--output", str(out)],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=self.app_root,
+            timeout=60,
+        )
+        assert result.returncode == 0, f"export failed ({result.returncode}): {result.stderr}"
+        bundle: dict[str, Any] = json.loads(out.read_text())
+        return bundle
+
+
+def children(pid: int) -> list[int]:
+    """The process ids whose parent is `pid` (read from /proc, or from `ps` where there is no /proc)."""
+    proc = Path("/proc")
+    if proc.is_dir():
+        found = []
+        for entry in proc.iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[-1].split()[1]) == pid:
+                    found.append(int(entry.name))
+        return sorted(found)
+    result = subprocess.run(["ps", "-A", "-o", "pid=,ppid="], capture_output=True, text=True, check=False)
+    pairs = (line.split() for line in result.stdout.splitlines())
+    return sorted(int(p) for p, parent in pairs if int(parent) == pid)
+
+
+def process_gone(pid: int) -> bool:
+    """True when `pid` no longer runs (a zombie waiting to be reaped counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
+
+
+def wait_process_gone(pid: int, timeout: float) -> float | None:
+    """Seconds until `pid` ended, or None if it still runs after `timeout`."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if process_gone(pid):
+            return time.monotonic() - started
+        time.sleep(0.02)
+    return None
