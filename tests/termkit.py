@@ -16,14 +16,17 @@ returns the bundle (docs/bundle-format.md).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
 import random
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,10 @@ set -g default-size 80x24
 set -g history-limit 2000
 set -g exit-empty off
 """
+
+
+_DRAWING = str.maketrans(dict.fromkeys("▁▂▃▄▅▆▇█▔▊▎▍▌▐▏╸╺━", " "))
+"""Box and scroll-bar characters Textual draws around fields, turned into spaces by `Terminal.pane`."""
 
 
 class TerminalError(AssertionError):
@@ -70,6 +77,8 @@ class Terminal:
         self._exit_file = tmp / "exit-0"
         self._shell_pid = 0
         self._app_pid: int | None = None
+        self.started_pids: list[int] = []
+        """Every app process this terminal started, so `close()` can make sure none is left running."""
 
     # -- environment ---------------------------------------------------------------------------
 
@@ -132,6 +141,8 @@ class Terminal:
         )  # fmt: skip
         self._shell_pid = int(self._pane("#{pane_pid}"))
         self._app_pid = None
+        with contextlib.suppress(TerminalError):
+            self.started_pids.append(self.pid)
 
     def _pane(self, fmt: str) -> str:
         return self.tmux("display-message", "-p", "-t", self.session, fmt).strip()
@@ -175,12 +186,33 @@ class Terminal:
             self.tmux("send-keys", "-t", self.session, name)
             self.keys_sent += 1
             self.pause()
+            if name == "Escape":
+                # A terminal cannot tell a lone Esc from the start of the next key's escape sequence
+                # if the next key follows within a few milliseconds; nobody types that fast after Esc.
+                time.sleep(0.15)
+
+    def type_in_background(self, text: str) -> threading.Thread:
+        """Go on typing `text` from another thread (for closing the window while keys are still coming)."""
+
+        def typing() -> None:
+            with contextlib.suppress(RuntimeError, subprocess.SubprocessError):
+                self.type(text)  # fails quietly once the window is gone
+
+        thread = threading.Thread(target=typing, daemon=True)
+        thread.start()
+        return thread
 
     # -- looking at the screen ---------------------------------------------------------------------
 
     def screen(self) -> str:
         """What the terminal shows now, as text (80x24)."""
         return self.tmux("capture-pane", "-p", "-t", self.session, check=False)
+
+    def pane(self) -> str:
+        """The open step's words as one line: the right-hand side of a review's screen, without the list
+        of steps, the field borders or the scroll bar, so a sentence wrapped over two lines is found whole."""
+        right = (line.split("│", 1)[1] if "│" in line else line for line in self.screen().splitlines())
+        return " ".join(" ".join(right).translate(_DRAWING).split())
 
     def history(self) -> str:
         """The screen plus everything that scrolled off it (a traceback printed on exit, for one)."""
@@ -195,6 +227,19 @@ class Terminal:
                 return shown
             if time.monotonic() > deadline:
                 raise TerminalError(f"{text!r} did not appear within {timeout:g}s; the screen shows:\n{shown}")
+            if self.is_dead():
+                raise TerminalError(f"the app exited while waiting for {text!r}; the terminal shows:\n{self.history()}")
+            time.sleep(0.05)
+
+    def wait_for_pane(self, text: str, timeout: float = 10.0) -> str:
+        """Like `wait_for`, but only in the open step (right of the list of steps)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.pane()
+            if text in shown:
+                return shown
+            if time.monotonic() > deadline:
+                raise TerminalError(f"{text!r} did not appear in the step within {timeout:g}s; the screen shows:\n{self.screen()}")
             if self.is_dead():
                 raise TerminalError(f"the app exited while waiting for {text!r}; the terminal shows:\n{self.history()}")
             time.sleep(0.05)
@@ -251,9 +296,15 @@ class Terminal:
         return pid
 
     def close(self) -> None:
-        """Stop this terminal's tmux server (and with it anything still running in it)."""
+        """Stop this terminal's tmux server, and any app process it started that is somehow still running."""
         if TMUX is not None:
             subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True, env=self.env, timeout=20, check=False)
+        for pid in self.started_pids:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                if wait_process_gone(pid, 1.0) is not None:
+                    break
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, sig)
 
     # -- reading back what was saved -----------------------------------------------------------------
 
@@ -315,3 +366,72 @@ def wait_process_gone(pid: int, timeout: float) -> float | None:
             return time.monotonic() - started
         time.sleep(0.02)
     return None
+
+
+# -- the workbook's own flows, as a person goes through them ------------------------------------------
+
+STEP_MARKERS = (
+    "When was the intervention?",
+    "Add entry (F4)",
+    "Add person (F4)",
+    "used by the US Army",
+    "not at anyone's character",
+    "prepare calm answers for next time",
+    "not to judge the choice you made",
+    "Proposals Details Options",
+)
+"""Words on screen that tell a person which step is open, by step number (0 = What happened).
+
+For the four cause steps it is the end of the step's "Why we ask", just above its first question."""
+
+
+def new_review(term: Terminal, title: str, name: str, relationship: str, *, first_run: bool = True) -> None:
+    """From a fresh start: the welcome (first run), N, a title, then "Who is writing?", typed without pauses."""
+    if first_run:
+        term.wait_for("Begin (Enter)")
+        term.keys("Enter")
+    term.wait_for("Your reviews")
+    term.type("n")
+    term.wait_for("Start a new review")
+    term.type(title)
+    term.keys("Enter")
+    term.wait_for("Who is writing?")
+    term.type(name)
+    term.keys("Tab")
+    term.type(relationship)
+    term.keys("Enter")
+    term.wait_for(f"Writing as {name}")
+
+
+def open_review(term: Terminal, title: str, *, writer: str, moves: tuple[str, ...] = ()) -> None:
+    """From a fresh start: open the (only or first) review and pick a writer already in it.
+
+    The writer list starts on whoever wrote last; `moves` ("Up", "Down") choose another.
+    """
+    term.wait_for(title)
+    term.keys("Enter")
+    term.wait_for("Choose your name")
+    term.keys(*moves, "Enter")
+    term.wait_for(f"Writing as {writer}")
+
+
+def add_writer(term: Terminal, name: str, relationship: str) -> None:
+    """F2, then add a new writer (Tab from the list of writers to the name field), typed without pauses."""
+    term.keys("F2")
+    term.wait_for("Or add someone new")
+    term.keys("Tab")
+    term.type(name)
+    term.keys("Tab")
+    term.type(relationship)
+    term.keys("Enter")
+    term.wait_for(f"Writing as {name}")
+
+
+def go_to_step(term: Terminal, number: int, *, now: int | None = None) -> None:
+    """F3 to the list of steps, up or down to step `number`, Enter; then look for the step.
+
+    `now` is the step open now (the list starts there); without it, go up to the top first.
+    """
+    moves = ["Up"] * (len(STEP_MARKERS) - 1) + ["Down"] * number if now is None else ["Up" if number < now else "Down"] * abs(number - now)
+    term.keys("F3", *moves, "Enter")
+    term.wait_for_pane(STEP_MARKERS[number])

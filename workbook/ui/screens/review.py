@@ -67,16 +67,17 @@ class StepItem(ListItem):
 class ReviewScreen(WorkbookScreen[None]):
     """Work through one review, as one writer at a time."""
 
+    # Priority: a text field binds F5-F7 itself (select line, word, all), and these must work while writing.
     BINDINGS = [
-        Binding("f2", "switch_writer", "Writer", tooltip="Change who is writing", id="switch-writer"),
-        Binding("f3", "focus_steps", "Steps", tooltip="Go to the list of steps", id="focus-steps"),
-        Binding("ctrl+n", "next_step", "Next", tooltip="Open the next step", id="next-step"),
-        Binding("ctrl+b", "previous_step", "Back", tooltip="Open the step before", id="previous-step"),
-        Binding("f4", "add_item", "Add", tooltip="Add a timeline entry, a person, or a plan record", id="add-item"),
-        Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry, person or record (asks first)", id="remove-item"),
-        Binding("f7", "undo_remove", "Undo remove", tooltip="Bring back the entry, person or record just removed", id="undo-remove"),
-        Binding("f6", "toggle_others", "Others", tooltip="Show or hide what others wrote, for every question here", id="toggle-others"),
-        Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary"),
+        Binding("f2", "switch_writer", "Writer", tooltip="Change who is writing", id="switch-writer", priority=True),
+        Binding("f3", "focus_steps", "Steps", tooltip="Go to the list of steps", id="focus-steps", priority=True),
+        Binding("ctrl+n", "next_step", "Next", tooltip="Open the next step", id="next-step", priority=True),
+        Binding("ctrl+b", "previous_step", "Back", tooltip="Open the step before", id="previous-step", priority=True),
+        Binding("f4", "add_item", "Add", tooltip="Add a timeline entry, a person, or a plan record", id="add-item", priority=True),
+        Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry, person or record (asks first)", id="remove-item", priority=True),
+        Binding("f7", "undo_remove", "Undo remove", tooltip="Bring back the entry, person or record just removed", id="undo-remove", priority=True),
+        Binding("f6", "toggle_others", "Others", tooltip="Show or hide what others wrote, for every question here", id="toggle-others", priority=True),
+        Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary", priority=True),
         Binding("escape", "leave", "Reviews", tooltip="Save and go back to the list of reviews", id="leave-review"),
     ]
 

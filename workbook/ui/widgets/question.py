@@ -151,6 +151,8 @@ class QuestionField(Vertical):
         # Others' answers open with F6 for the whole step: their title is not a Tab stop on every question.
         for title in self.query(CollapsibleTitle):
             title.can_focus = False
+        for area in self.query(TextArea):
+            area.move_cursor(area.document.end)  # go on writing after what is there, never before it
 
     def _others_text(self) -> str:
         return "\n".join(f"{who}: {describe(self.question, value)}" for who, value in self.others)
@@ -205,6 +207,7 @@ class QuestionField(Vertical):
             if isinstance(widget, TextArea):
                 with widget.prevent(TextArea.Changed):
                     widget.load_text(value if isinstance(value, str) else "")
+                widget.move_cursor(widget.document.end)  # go on writing after what is there
             elif isinstance(widget, Input):
                 with widget.prevent(Input.Changed):
                     widget.value = value if isinstance(value, str) else ""
