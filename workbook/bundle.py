@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import Answer, Person, PersonView, Review, TimelineEntry, is_blank
+from .model import Answer, Person, PersonView, Review, TimelineEntry, is_blank, is_newer, is_writing, parse_stamp
 
 if TYPE_CHECKING:
     from .prompts import Prompts
@@ -150,19 +150,6 @@ def _check(review: Review) -> None:
 # -- merging ----------------------------------------------------------------------------------
 
 
-def _stamp(value: object) -> datetime:
-    try:
-        found = datetime.fromisoformat(str(value))
-    except ValueError:
-        return datetime.min.replace(tzinfo=UTC)
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
-
-
-def _is_newer(theirs: object, ours: object) -> bool:
-    """True when `theirs` was edited strictly later than `ours` (ties keep what is here)."""
-    return _stamp(theirs) > _stamp(ours)
-
-
 def _show(value: object) -> str:
     return "; ".join(value) if isinstance(value, list) else str(value)
 
@@ -173,7 +160,7 @@ class _Merger:
 
     def words(self, where: str, member: str, ours: str, our_date: str, theirs: str, their_date: str) -> tuple[str, bool]:
         """Merge one piece of writing, losing none of it; returns (text, whether theirs is the newer)."""
-        newer_is_theirs = _is_newer(their_date, our_date)
+        newer_is_theirs = is_newer(their_date, our_date)
         if theirs.strip() in ours:  # the same, blank, or already merged here
             return ours, newer_is_theirs
         if ours.strip() in theirs:  # they carried on writing (or merged it already)
@@ -189,22 +176,17 @@ class _Merger:
         where = f"{step} / {question}"
         kind = self.kinds.get((step, question))
         both_text = isinstance(ours.value, str) and isinstance(theirs.value, str)
-        if both_text and (kind in ("text", "line") or (kind is None and not _looks_like_choice(str(ours.value), str(theirs.value)))):
+        if both_text and is_writing(kind, str(ours.value), str(theirs.value)):
             text, _ = self.words(where, member, str(ours.value), ours.updated, str(theirs.value), theirs.updated)
             if text == ours.value:
                 return ours
             self.report.answers_updated += 1
-            return Answer(text, max(ours.updated, theirs.updated, key=_stamp))
-        newer, older = (theirs, ours) if _is_newer(theirs.updated, ours.updated) else (ours, theirs)
+            return Answer(text, max(ours.updated, theirs.updated, key=parse_stamp))
+        newer, older = (theirs, ours) if is_newer(theirs.updated, ours.updated) else (ours, theirs)
         if not is_blank(older.value):
             self.report.conflicts.append(Conflict(where, member, _show(newer.value), _show(older.value)))
         self.report.answers_updated += newer is theirs
         return newer
-
-
-def _looks_like_choice(a: str, b: str) -> bool:
-    """Without prompts: dates and choice ids ("2024-03-01", "not-sure") are replaced, not stacked."""
-    return all(re.fullmatch(r"[\w-]*", v.strip()) for v in (a, b))
 
 
 def merge(into: Review, other: Review, prompts: Prompts | None = None) -> MergeReport:
@@ -241,7 +223,7 @@ def merge(into: Review, other: Review, prompts: Prompts | None = None) -> MergeR
     _merge_people(merger, other.people)
     _merge_plan(merger, other.plan)
     if report.changed:
-        into.updated = max(into.updated, other.updated, key=_stamp)
+        into.updated = max(into.updated, other.updated, key=parse_stamp)
     return report
 
 
@@ -267,7 +249,7 @@ def _merge_people(merger: _Merger, people: list[Person]) -> None:
             merger.into.people.append(theirs)
             merger.report.entries_added += 1
             continue
-        if _is_newer(theirs.updated, mine.updated):
+        if is_newer(theirs.updated, mine.updated):
             for name in ("name", "relationship", "role", "present", "updated"):
                 setattr(mine, name, getattr(theirs, name))
         for mid, view in theirs.views.items():
@@ -308,7 +290,7 @@ def _merge_decisions(merger: _Merger, ours: dict[str, Any], theirs: dict[str, An
         if not isinstance(mine, dict):
             ours[pid] = decision
             merger.report.entries_added += 1
-        elif decision != mine and _is_newer(decision.get("updated"), mine.get("updated")):
+        elif decision != mine and is_newer(decision.get("updated"), mine.get("updated")):
             if mine.get("text") and mine.get("text") != decision.get("text"):
                 merger.report.conflicts.append(Conflict(f"plan decision {pid}", str(mine.get("by", "")), str(decision.get("text", "")),
                                                         str(mine.get("text"))))
@@ -343,7 +325,7 @@ def _merge_letters(merger: _Merger, ours: dict[str, Any], theirs: dict[str, Any]
             continue
         text, _ = merger.words("letter", mid, str(mine.get("text", "")), str(mine.get("updated", "")),
                                    str(letter.get("text", "")), str(letter.get("updated", "")))
-        ours[mid] = {"text": text, "updated": max(str(mine.get("updated", "")), str(letter.get("updated", "")), key=_stamp)}
+        ours[mid] = {"text": text, "updated": max(str(mine.get("updated", "")), str(letter.get("updated", "")), key=parse_stamp)}
 
 
 __all__ = ["FORMAT", "VERSION", "BundleError", "Conflict", "MergeReport", "from_bundle", "merge", "to_bundle"]

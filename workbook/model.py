@@ -4,21 +4,37 @@ Everything here is plain Python: no Textual, no storage. A `Review` converts to 
 JSON-ready dict (`to_dict` / `from_dict`) so that storage, export and the bundle format all
 share one shape. Every piece of writing is attributed to the `Member` who wrote it, and answers
 are keyed by writer so that two people answering the same question keep two answers.
+
+Writers can be renamed (`Review.rename_member`) and two writers who are one person can be merged
+(`Review.merge_members`) without losing a word. The small helpers that decide which of two
+versions is newer, and whether an answer is someone's own words, are shared with `workbook.bundle`.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .prompts import Prompts, Question
 
 SCHEMA_VERSION = 1
 """Version of the saved review shape; bump it (and add a migration) when the shape changes."""
 
 AnswerValue = str | list[str]
 """Free text, a date ("YYYY-MM-DD"), one choice id, or a list of choice ids."""
+
+NAME_NEEDED = "A name is needed, even just a first name or initial."
+
+PLAN_MEMBER_FIELDS = ("by", "who", "member", "owner")
+"""Fields of the plan's records and decisions that may hold a member id (see docs/plan-api.md).
+
+"who", "member" and "owner" may instead hold a name typed in; only an exact member id is moved.
+"""
 
 
 def now_iso() -> str:
@@ -38,6 +54,52 @@ def is_blank(value: AnswerValue | None) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return not value
+
+
+def parse_stamp(value: object) -> datetime:
+    """An `updated` time as a datetime; a missing or unreadable one counts as the earliest possible."""
+    try:
+        found = datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def is_newer(theirs: object, ours: object) -> bool:
+    """True when `theirs` was edited strictly later than `ours` (ties keep `ours`)."""
+    return parse_stamp(theirs) > parse_stamp(ours)
+
+
+def is_writing(kind: str | None, *values: str) -> bool:
+    """True when answers of this question kind are someone's own words, to be kept in full when merged.
+
+    Dates and choices cannot be joined, so a merge keeps one of them. Without the question's kind
+    (`None`), answers with no spaces or punctuation ("2024-03-01", "not-sure") are taken for dates
+    and choices.
+    """
+    if kind is not None:
+        return kind in ("text", "line")
+    return not all(re.fullmatch(r"[\w-]*", v.strip()) for v in values)
+
+
+def join_words(first: str, second: str) -> str:
+    """Both texts, `first` then a blank line then `second`; just one when they say the same or one is blank."""
+    if not second.strip() or second.strip() == first.strip():
+        return first
+    if not first.strip():
+        return second
+    return f"{first.rstrip()}\n\n{second.strip()}"
+
+
+def union_choices(first: list[str], second: list[str], order: tuple[str, ...] = ()) -> list[str]:
+    """Every choice in either list, once: in `order` (the question's own order) when given, else as met."""
+    union = list(dict.fromkeys([*first, *second]))
+    if len(union) > 1 and "none" in union:
+        union.remove("none")  # "None of these" beside a real choice would contradict it; nothing written is lost
+    if order:
+        rank = {choice: i for i, choice in enumerate(order)}
+        union.sort(key=lambda choice: rank.get(choice, len(rank)))  # stable: choices the prompts no longer have stay last
+    return union
 
 
 @dataclass
@@ -134,11 +196,88 @@ class Review:
         """Add a writer and return them; names are trimmed, never empty."""
         name = name.strip()
         if not name:
-            raise ValueError("A name is needed, even just a first name or initial.")
+            raise ValueError(NAME_NEEDED)
         member = Member(name=name, relationship=relationship.strip())
         self.members.append(member)
         self.touch()
         return member
+
+    def member_named(self, name: str, relationship: str, *, besides: str = "") -> Member | None:
+        """The writer with this name and relationship (ignoring case and outer spaces), other than `besides`."""
+        wanted = (name.strip().casefold(), relationship.strip().casefold())
+        return next((m for m in self.members if m.id != besides and (m.name.casefold(), m.relationship.casefold()) == wanted), None)
+
+    def _known_member(self, member_id: str) -> Member:
+        member = self.member(member_id)
+        if member is None:
+            raise ValueError("That writer is not in this review (perhaps they were already merged or the list is out of date).")
+        return member
+
+    def rename_member(self, member_id: str, name: str, relationship: str) -> Member:
+        """Change a writer's name and relationship (trimmed); their writing stays theirs.
+
+        Raises:
+            ValueError: for an unknown member, a blank name, or a name and relationship that
+                another writer already has (those two can be merged instead).
+        """
+        member = self._known_member(member_id)
+        name, relationship = name.strip(), relationship.strip()
+        if not name:
+            raise ValueError(NAME_NEEDED)
+        twin = self.member_named(name, relationship, besides=member_id)
+        if twin is not None:
+            raise ValueError(
+                f"There is already a writer called {twin.label}. If they are the same person,"
+                " merge the two writers instead, so all their words are kept together."
+            )
+        if (member.name, member.relationship) != (name, relationship):
+            member.name, member.relationship = name, relationship
+            self.touch()
+        return member
+
+    def merge_members(self, source_id: str, target_id: str, prompts: Prompts | None = None) -> None:
+        """Keep everything `source` wrote under `target`, then remove `source` from the writers.
+
+        No words are lost: where both answered the same question in their own words, the answer
+        becomes the target's text, a blank line, then the source's. A date or single choice cannot
+        be joined, so the more recently changed one is kept; lists of choices are combined.
+        `prompts` tells which questions are free text (and the order of choices); without it,
+        answers with no spaces or punctuation are taken for dates and choices.
+
+        Raises:
+            ValueError: for an unknown member, or a writer merged into themselves.
+        """
+        if source_id == target_id:
+            raise ValueError("A writer cannot be merged into themselves; choose a different writer.")
+        source = self._known_member(source_id)
+        self._known_member(target_id)
+        questions: dict[tuple[str, str], Question] = (
+            {(s.id, q.id): q for s in prompts.steps for q in s.questions} if prompts is not None else {}
+        )
+        for step, by_question in self.answers.items():
+            for question_id, by_member in by_question.items():
+                moved = by_member.pop(source_id, None)
+                if moved is not None:
+                    kept = by_member.get(target_id)
+                    by_member[target_id] = moved if kept is None else _merge_answer(kept, moved, questions.get((step, question_id)))
+        for entry in self.timeline:
+            if entry.author == source_id:
+                entry.author = target_id
+        people_step = next((s for s in prompts.steps if s.kind == "people"), None) if prompts is not None else None
+        concerns = people_step.question("concerns") if people_step is not None else None
+        concern_order = tuple(c.id for c in concerns.choices) if concerns is not None else ()
+        for person in self.people:
+            if person.added_by == source_id:
+                person.added_by = target_id
+            view = person.views.pop(source_id, None)
+            if view is not None:
+                kept_view = person.views.get(target_id)
+                person.views[target_id] = view if kept_view is None else _merge_view(kept_view, view, concern_order)
+        _move_plan(self.plan, source_id, target_id)
+        if self.last_writer == source_id:
+            self.last_writer = target_id
+        self.members.remove(source)
+        self.touch()
 
     def member_name(self, member_id: str) -> str:
         """A printable name for a member id, even one that is not (or no longer) known."""
@@ -273,6 +412,62 @@ class Review:
             )
         except (TypeError, AttributeError) as error:
             raise ValueError(f"this review's data is damaged ({error})") from error
+
+
+def _merge_answer(kept: Answer, moved: Answer, question: Question | None) -> Answer:
+    """One answer from two writers' answers to the same question; `kept` is the target's."""
+    if is_blank(moved.value):
+        return kept
+    if is_blank(kept.value):
+        return moved
+    updated = max(kept.updated, moved.updated, key=parse_stamp)
+    ours, theirs = kept.value, moved.value
+    if isinstance(ours, list) and isinstance(theirs, list):
+        order = tuple(c.id for c in question.choices) if question is not None else ()
+        return Answer(union_choices(ours, theirs, order), updated)
+    if isinstance(ours, str) and isinstance(theirs, str) and is_writing(question.kind if question else None, ours, theirs):
+        return Answer(join_words(ours, theirs), updated)
+    return moved if is_newer(moved.updated, kept.updated) else kept
+
+
+def _merge_view(kept: PersonView, moved: PersonView, concern_order: tuple[str, ...]) -> PersonView:
+    """One view of a person from two writers' views; `kept` is the target's."""
+    newer, older = (moved, kept) if is_newer(moved.updated, kept.updated) else (kept, moved)
+    return PersonView(
+        helped=newer.helped or older.helped,
+        next_time=newer.next_time or older.next_time,
+        why=join_words(kept.why, moved.why),
+        concerns=union_choices(kept.concerns, moved.concerns, concern_order),
+        updated=newer.updated,
+    )
+
+
+def _move_plan(plan: dict[str, Any], source_id: str, target_id: str) -> None:
+    """Move every mention of `source_id` in the plan to `target_id`, joining the two letters."""
+    for key, value in plan.items():
+        if key == "letters" and isinstance(value, dict):
+            _move_letter(value, source_id, target_id)
+            continue
+        records = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for record in records:
+            if isinstance(record, dict):
+                for name in PLAN_MEMBER_FIELDS:
+                    if record.get(name) == source_id:
+                        record[name] = target_id
+
+
+def _move_letter(letters: dict[str, Any], source_id: str, target_id: str) -> None:
+    moved = letters.pop(source_id, None)
+    if moved is None:
+        return
+    kept = letters.get(target_id)
+    if not isinstance(kept, dict) or not isinstance(moved, dict):
+        # Not shaped like a letter (a damaged file): keep whichever still is one.
+        letters[target_id] = kept if isinstance(kept, dict) else moved
+        return
+    text = join_words(str(kept.get("text", "")), str(moved.get("text", "")))
+    updated = max(str(kept.get("updated", "")), str(moved.get("updated", "")), key=parse_stamp)
+    letters[target_id] = {**kept, "text": text, "updated": updated}
 
 
 def _copy_value(value: AnswerValue) -> AnswerValue:
