@@ -66,6 +66,9 @@ class KeyGate(App[Any]):
         for node in list(self._registry):
             if node._next_callbacks or _queue_busy(node):
                 return False
+            # A widget composes and mounts outside its queue, as its task starts: until then it is still arriving.
+            if not node._is_mounted and not (node._closing or node._closed):
+                return False
         return True
 
     # -- the gate ----------------------------------------------------------------------------

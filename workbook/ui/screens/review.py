@@ -8,6 +8,7 @@ Leaving the screen, switching writer or step, and quitting all save at once as w
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 
@@ -91,6 +92,8 @@ class ReviewScreen(WorkbookScreen[None]):
         self.step = prompts.step(review.last_step) or prompts.steps[0]
         self._dirty = False
         self._timer: Timer | None = None
+        self._showing = asyncio.Lock()
+        """One step change at a time: a writer chosen and Ctrl+N pressed at once must not mount two steps."""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -128,6 +131,10 @@ class ReviewScreen(WorkbookScreen[None]):
 
     async def show_step(self, step: Step, *, focus: bool = False) -> None:
         """Open a step in the pane beside the sidebar."""
+        async with self._showing:
+            await self._show_step(step, focus=focus)
+
+    async def _show_step(self, step: Step, *, focus: bool) -> None:
         self.step = step
         if self.review.last_step != step.id:
             self.review.last_step = step.id
@@ -154,7 +161,7 @@ class ReviewScreen(WorkbookScreen[None]):
     @work
     async def ask_writer(self, first: bool = False) -> None:
         before = len(self.review.members)
-        chosen = await self.app.push_screen_wait(WriterPicker(self.review))
+        chosen = await self.app.push_screen_wait(WriterPicker(self.review, current=self.writer))
         if len(self.review.members) != before:
             self._mark_dirty()
         if chosen is None:

@@ -187,7 +187,11 @@ class EditableList(Vertical):
         (words or fields)[0].focus_field()
 
     def focus_first(self) -> None:
-        self.table.focus()
+        tables = self.query(".items")
+        if tables:
+            tables.first().focus()
+        else:
+            self.call_after_refresh(self.focus_first)  # not composed yet (the key gate waits for this)
 
     # -- add, remove, undo remove ----------------------------------------------------------------
 

@@ -210,7 +210,11 @@ class ListStep(VerticalScroll):
         return self.query_one(StepList)
 
     def focus_first(self) -> None:
-        self.items.focus_first()
+        lists = self.query(StepList)
+        if lists:
+            lists.first().focus_first()
+        else:
+            self.call_after_refresh(self.focus_first)  # not composed yet (the key gate waits for this)
 
 
 class TimelineStep(ListStep):

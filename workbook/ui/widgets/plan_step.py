@@ -119,7 +119,11 @@ class PlanStep(VerticalScroll):
         self.refresh_ready()
 
     def focus_first(self) -> None:
-        self.query_one("#proposals", ProposalList).focus()
+        found = self.query("#proposals")
+        if found:
+            found.first().focus()
+        else:
+            self.call_after_refresh(self.focus_first)  # the tabs are not composed yet (the key gate waits for this)
 
     def _headings(self) -> dict[str, str]:
         return dict(planning.SECTIONS)

@@ -127,6 +127,7 @@ class QuestionField(Vertical):
         self._history: list[AnswerValue] = []
         self._last_change = 0.0
         self._loading = False
+        self._focus_on_mount: bool | None = None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -153,6 +154,9 @@ class QuestionField(Vertical):
             title.can_focus = False
         for area in self.query(TextArea):
             area.move_cursor(area.document.end)  # go on writing after what is there, never before it
+        if self._focus_on_mount is not None:
+            self.focus_field(self._focus_on_mount)
+            self._focus_on_mount = None
 
     def _others_text(self) -> str:
         return "\n".join(f"{who}: {describe(self.question, value)}" for who, value in self.others)
@@ -177,10 +181,12 @@ class QuestionField(Vertical):
         return SelectionList[str](*((c.label, c.id, c.id in chosen) for c in q.choices), classes="q-field")
 
     def focus_field(self, scroll_visible: bool = True) -> None:
-        """Put the cursor in this question's field (nothing, if the field is already gone)."""
+        """Put the cursor in this question's field, now or, if it is not built yet, as soon as it is."""
         for found in self.query(".q-field"):
             found.focus(scroll_visible=scroll_visible)
             return
+        # A step that has just been mounted may not have composed its fields yet: focus them on mount.
+        self._focus_on_mount = scroll_visible
 
     # -- loading another record into the same field ---------------------------------------------
 
