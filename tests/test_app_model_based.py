@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,8 @@ class WorkbookMachine(RuleBasedStateMachine):
         self.loop = asyncio.new_event_loop()
         self.folder = Path(tempfile.mkdtemp(prefix="wb-model-"))
         self.shadow = Shadow()
+        self.trace: list[str] = []
+        """Every burst sent, printed when something fails: a timing failure may not replay the same way."""
         self.ctx: Any = None
         self.pilot: Any = None
         self.app: Any = None
@@ -109,6 +112,7 @@ class WorkbookMachine(RuleBasedStateMachine):
 
     def keys(self, *keys: str) -> None:
         """One burst, then wait until the app has handled it (the person looks at the screen)."""
+        self.trace.append(" ".join(keys))
         burst(self.pilot, *keys)
         self.run(settle(self.pilot))
 
@@ -257,6 +261,15 @@ class WorkbookMachine(RuleBasedStateMachine):
     def matches_the_shadow(self) -> None:
         if self.ctx is None:
             return
+        try:
+            self._check()
+        except AssertionError:
+            focused = self.app.focused
+            print("Keys sent, burst by burst:", *self.trace, sep="\n  ", file=sys.stderr)
+            print(f"Shadow: {self.shadow}\nFocused: {focused!r}", file=sys.stderr)
+            raise
+
+    def _check(self) -> None:
         assert self.app._exception is None
         screen = self.screen
         review = screen.review

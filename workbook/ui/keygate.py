@@ -8,8 +8,10 @@ see this because they wait for the app to go idle after every key; a person does
 
 `KeyGate` holds a key back while any part of the app is still working on an earlier one (a
 message queue is not empty, a handler is running, a callback waits for the next refresh), then
-releases held keys one at a time, in order. When nothing is pending, which is the usual case
-when typing, a key passes straight through with no added delay.
+releases held keys one at a time, in order, checking once more as each is delivered (work may
+have started in between). When nothing is pending, which is the usual case when typing, a key
+passes straight through with no added delay. No key is ever dropped: one that has waited
+`MAX_HOLD` seconds is delivered even if the app is still busy.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def _queue_busy(pump: MessagePump) -> bool:
     return queue.qsize() > 0 and any(not isinstance(message, _REPAINTS) for message in queue.values)
 
 
+def _app_busy(app: App[Any]) -> bool:
+    """The app's own queue, leaving out keys: those are input still to come, and pass through the gate in turn."""
+    queue: Any = app._message_queue
+    return queue.qsize() > 0 and any(not isinstance(message, (*_REPAINTS, events.Key)) for message in queue.values)
+
+
 class KeyGate(App[Any]):
     """An App whose keys reach their target strictly one after another."""
 
@@ -45,6 +53,7 @@ class KeyGate(App[Any]):
         super().__init__(*args, **kwargs)
         self._held_keys: deque[events.Key] = deque()
         self._passed_keys: set[int] = set()
+        self._forced_keys: set[int] = set()
         self._gate_task: asyncio.Task[None] | None = None
         self._transitions = 0
 
@@ -57,11 +66,11 @@ class KeyGate(App[Any]):
     def end_transition(self) -> None:
         self._transitions = max(0, self._transitions - 1)
 
-    def settled(self, *, inside_app_handler: bool = False) -> bool:
+    def settled(self) -> bool:
         """True when no message, handler or after-refresh callback is pending anywhere in the app."""
         if self._transitions:
             return False
-        if _queue_busy(self):
+        if _app_busy(self):
             return False
         for node in list(self._registry):
             if node._next_callbacks or _queue_busy(node):
@@ -74,15 +83,27 @@ class KeyGate(App[Any]):
     # -- the gate ----------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if id(event) in self._passed_keys:
-                self._passed_keys.discard(id(event))
-            elif self._held_keys or not self.settled(inside_app_handler=True):
-                self._held_keys.append(event)
-                if self._gate_task is None or self._gate_task.done():
-                    self._gate_task = asyncio.create_task(self._release_held_keys())
-                return
+        if isinstance(event, events.Key) and not event.is_forwarded and not self._may_pass(event):
+            if self._gate_task is None or self._gate_task.done():
+                self._gate_task = asyncio.create_task(self._release_held_keys())
+            return
         await super().on_event(event)
+
+    def _may_pass(self, key: events.Key) -> bool:
+        """Deliver `key` now, or hold it (in order) until the app has settled."""
+        if id(key) in self._forced_keys:
+            self._forced_keys.discard(id(key))
+            return True
+        released = id(key) in self._passed_keys
+        self._passed_keys.discard(id(key))
+        # Checked again at delivery: work may have started between the release and now.
+        if (released or not self._held_keys) and self.settled():
+            return True
+        if released:
+            self._held_keys.appendleft(key)  # still first in line
+        else:
+            self._held_keys.append(key)
+        return False
 
     async def _release_held_keys(self) -> None:
         """Deliver held keys in order, each once the app has settled after the one before."""
@@ -96,6 +117,7 @@ class KeyGate(App[Any]):
             if self._closing or self._closed:
                 return
             key = self._held_keys.popleft()
-            self._passed_keys.add(id(key))
+            # Never lose a key: one that has waited too long goes through even if the app is still busy.
+            (self._passed_keys if quiet_checks >= 2 else self._forced_keys).add(id(key))
             self.post_message(key)
             await asyncio.sleep(0)  # let the app take it before the next settle check

@@ -43,6 +43,7 @@ from textual.widgets._collapsible import CollapsibleTitle
 from ...gentle import find_hints
 from ...model import AnswerValue
 from ...prompts import Question
+from ..screens.base import SAFETY
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNDO_PAUSE = 1.0
@@ -93,6 +94,7 @@ class QuestionField(Vertical):
     """A question with its answer field for the current writer."""
 
     BINDINGS = [
+        SAFETY,  # repeated here so that, while writing, Safety is still the first key in the footer
         Binding("ctrl+z", "undo", "Undo", tooltip="Take back the last change to this answer", id="undo-field"),
         Binding("escape", "leave_field", "Leave field", tooltip="Leave this answer (a second Esc goes back to the list)"),
     ]
