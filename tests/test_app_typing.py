@@ -188,3 +188,19 @@ async def test_choice_keys_start_from_the_chosen_option(data_dir: Path) -> None:
         await settle(pilot)
         assert [e.phase for e in screen.review.timeline] == ["before"]
     app.store.close()
+
+
+async def test_keys_typed_right_after_changing_step_reach_the_new_step(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await _new_review_at(pilot, 1)
+        typed = ""
+        for _ in range(12):  # the race was lost about one time in four
+            burst(pilot, "ctrl+b", "text:ec")
+            typed += "ec"
+            await settle(pilot)
+            assert screen.review.answer("what-happened", "date", screen.writer) == typed
+            burst(pilot, "ctrl+n")
+            await settle(pilot)
+    app.store.close()

@@ -25,13 +25,16 @@ from textual import events, messages
 from textual.app import App
 from textual.message_pump import MessagePump
 
-MAX_HOLD = 1.5
-"""Seconds a key may wait for the app to settle before it is delivered anyway (never lost)."""
+MAX_HOLD = 3.0
+"""Seconds a key may wait for the app to settle before it is delivered anyway (never lost).
+
+Not counted while a step is being opened (a transition), which on a slow, busy machine can itself
+take more than a second: the key then waits for the step it was typed for."""
 POLL = 0.002
 """Seconds between checks while keys are held."""
 
 
-_REPAINTS = (messages.Update, messages.Layout, events.Idle)
+_REPAINTS = (messages.Update, messages.Layout, messages.Prompt, events.Idle)
 """Messages that only repaint: a backlog of these never changes where the next key goes."""
 
 
@@ -114,6 +117,8 @@ class KeyGate(App[Any]):
             while quiet_checks < 2 and time.monotonic() - started < MAX_HOLD:
                 await asyncio.sleep(POLL)
                 quiet_checks = quiet_checks + 1 if self.settled() else 0
+                if self._transitions:
+                    started = time.monotonic()
             if self._closing or self._closed:
                 return
             key = self._held_keys.popleft()
