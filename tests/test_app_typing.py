@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import TabbedContent
 
@@ -203,4 +204,19 @@ async def test_keys_typed_right_after_changing_step_reach_the_new_step(data_dir:
             assert screen.review.answer("what-happened", "date", screen.writer) == typed
             burst(pilot, "ctrl+n")
             await settle(pilot)
+    app.store.close()
+
+
+async def test_a_new_key_never_overtakes_one_released_but_not_yet_delivered(data_dir: Path) -> None:
+    """A person's "the" came out as "hte": a key arriving just as a held one was released went first."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        t, e = events.Key("t", "t"), events.Key("e", "e")
+        app._passed_keys.add(id(t))  # "t" was held, and has just been released: it is on its way back to the app
+        assert app.settled()
+        assert not app._may_pass(e), "the new key waits its turn"
+        assert list(app._held_keys) == [e]
+        assert app._may_pass(t), "the released key goes first"
+        app._held_keys.clear()
     app.store.close()

@@ -99,8 +99,10 @@ class KeyGate(App[Any]):
             return True
         released = id(key) in self._passed_keys
         self._passed_keys.discard(id(key))
+        # A new key never overtakes one that is held, or released and still on its way back to the app.
+        first_in_line = released or not (self._held_keys or self._passed_keys or self._forced_keys)
         # Checked again at delivery: work may have started between the release and now.
-        if (released or not self._held_keys) and self.settled():
+        if first_in_line and self.settled():
             return True
         if released:
             self._held_keys.appendleft(key)  # still first in line
