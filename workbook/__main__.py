@@ -2,13 +2,20 @@
 
 With no command it opens the workbook. Errors a family can meet (another copy already open, an
 unreadable data folder, a damaged prompt file) are printed as plain sentences, never tracebacks.
+If the workbook itself fails, the exit code is 1, the family is told in a few plain words that
+their writing was saved, and the technical details go to a crash log in the data folder
+(`crash-<time>.log`, readable only by them) for whoever helps them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from . import __version__
 from .paths import ENV_HOME, data_dir
@@ -59,11 +66,72 @@ def run_app(directory: str | None) -> int:
 
     from .ui.app import WorkbookApp
 
+    app = WorkbookApp(store, prompts)
+    details: str | None = None
     try:
-        WorkbookApp(store, prompts).run()
+        app.run()
+    except Exception as error:  # anything at all: the family gets a sentence, the log gets the traceback
+        details = "".join(traceback.format_exception(error))
     finally:
         store.close()
-    return 0
+    if details is None and app.return_code:
+        details = app.crash_report() or f"The workbook stopped with exit code {app.return_code}, without a recorded error."
+    if details is None:
+        return 0
+    return report_crash(store.root, details, app.emergency_copies, app.unsaved_titles)
+
+
+def report_crash(root: Path, details: str, copies: Sequence[Path] = (), lost: Sequence[str] = ()) -> int:
+    """Write the technical details to a crash log in the data folder and tell the family, plainly.
+
+    `copies` are emergency copies of reviews that could not be saved; `lost` names reviews whose last
+    changes could not even be copied, so the message never says everything was saved when it was not.
+    """
+    try:
+        log: str = f"The technical details are in\n  {write_crash_log(root, details)}\n"
+    except OSError as error:
+        log = f"The technical details could not be written down ({error.strerror or error}).\n"
+    saved = ""
+    if copies:
+        kept = "\n".join(f"  {path}" for path in copies)
+        saved += (
+            "Your last changes could not be saved in the workbook, so a copy of them was kept in\n"
+            f"{kept}\n(bring it back with: intervention-workbook import FILE).\n"
+        )
+    if lost:
+        titles = ", ".join(f"\u201c{title}\u201d" for title in lost)
+        saved += f"The last few changes to {titles} could not be saved (the disk may be full). Everything before them was.\n"
+    if not saved:
+        saved = "Everything written up to then was saved.\n"
+    return fail(
+        "the workbook stopped because of an unexpected problem. We are sorry.\n"
+        f"{saved}"
+        f"Your reviews are kept in\n  {root}\n"
+        f"{log}"
+        "Please start the workbook again. If this keeps happening, that file can help someone fix it;\n"
+        "it may hold some of your words, so share it only with someone you trust."
+    )
+
+
+def write_crash_log(root: Path, details: str) -> Path:
+    """Save a crash report as `<root>/crash-<time>.log`, readable only by the user, never over another."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for number in range(1, 100):
+        path = root / (f"crash-{stamp}.log" if number == 1 else f"crash-{stamp}-{number}.log")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as handle:
+                os.fchmod(handle.fileno(), 0o600)  # an unusual umask could have taken bits off even 0600
+                handle.write(f"Intervention Workbook stopped unexpectedly at {datetime.now().isoformat(timespec='seconds')}.\n\n")
+                handle.write(details)
+        except OSError:
+            path.unlink(missing_ok=True)  # half a log (a full disk) helps nobody
+            raise
+        return path
+    raise FileExistsError(f"too many crash logs named crash-{stamp}*.log")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

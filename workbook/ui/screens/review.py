@@ -26,8 +26,8 @@ from ...prompts import Prompts, Step
 from ...storage import StorageError
 from ...store import ReviewStore
 from ..messages import Edited
-from ..widgets.form_step import FormStep
 from ..widgets.editable_list import EditableList
+from ..widgets.form_step import FormStep
 from ..widgets.list_step import PeopleStep, TimelineStep
 from .base import WorkbookScreen
 from .dialogs import Confirm
@@ -75,10 +75,14 @@ class ReviewScreen(WorkbookScreen[None]):
         Binding("ctrl+n", "next_step", "Next", tooltip="Open the next step", id="next-step", priority=True),
         Binding("ctrl+b", "previous_step", "Back", tooltip="Open the step before", id="previous-step", priority=True),
         Binding("f4", "add_item", "Add", tooltip="Add a timeline entry, a person, or a plan record", id="add-item", priority=True),
-        Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry, person or record (asks first)", id="remove-item", priority=True),
-        Binding("f7", "undo_remove", "Undo remove", tooltip="Bring back the entry, person or record just removed", id="undo-remove", priority=True),
-        Binding("f6", "toggle_others", "Others", tooltip="Show or hide what others wrote, for every question here", id="toggle-others", priority=True),
-        Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary", priority=True),
+        Binding("f8", "remove_item", "Remove", tooltip="Remove the selected entry, person or record (asks first)", id="remove-item",
+                priority=True),
+        Binding("f7", "undo_remove", "Undo remove", tooltip="Bring back the entry, person or record just removed", id="undo-remove",
+                priority=True),
+        Binding("f6", "toggle_others", "Others", tooltip="Show or hide what others wrote, for every question here", id="toggle-others",
+                priority=True),
+        Binding("f5", "export", "Summary", tooltip="Preview the summary for the professional and save it", id="export-summary",
+                priority=True),
         Binding("escape", "leave", "Reviews", tooltip="Save and go back to the list of reviews", id="leave-review"),
     ]
 

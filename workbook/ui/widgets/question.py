@@ -18,10 +18,9 @@ workbook/gentle.py). It appears a moment after the writer stops typing and never
 from __future__ import annotations
 
 import re
-
-from rich.text import Text
 import time
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -146,7 +145,8 @@ class QuestionField(Vertical):
         if q.why:
             yield Static(f"Why we ask: {q.why}", classes="q-why", markup=False)
         if self._show_others:
-            collapsible = Collapsible(Static(self._others_text(), markup=False, classes="q-others"), title=self._others_title(), collapsed=True)
+            others = Static(self._others_text(), markup=False, classes="q-others")
+            collapsible = Collapsible(others, title=self._others_title(), collapsed=True)
             collapsible.display = bool(self.others)
             yield collapsible
 
