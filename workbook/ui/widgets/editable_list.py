@@ -184,7 +184,10 @@ class EditableList(Vertical):
         if not fields or self.selected is None:
             return
         words = [f for f in fields if f.question.kind in ("text", "line")] if writing else []
-        (words or fields)[0].focus_field()
+        target = (words or fields)[0]
+        target.focus_field()
+        # The editor may have only just been shown: scroll to the field once it has been laid out.
+        self.call_after_refresh(target.scroll_visible, animate=False)
 
     def focus_first(self) -> None:
         tables = self.query(".items")
