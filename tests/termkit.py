@@ -7,7 +7,8 @@ going on (`wait_for`, for example until a dialog is open).
 
 Every `Terminal` has its own tmux server (`tmux -L <unique name>`, never the default one), its own
 data folder, and its own home and XDG folders, so nothing touches a real family's data or a real
-user's tmux. `close()` kills that server and nothing else.
+user's tmux. `close()` kills that server, and any app process the terminal started that still runs
+(found by its pid, never by name).
 
 Results are read back the way a family would carry them: `export()` runs
 `python -m workbook --data-dir DIR export TITLE --format json` after the app has exited and
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 80, 24
 PACE = (0.020, 0.040)
 """Seconds between two keys, as a person types: drawn at random from this range."""
+WAIT = 30.0
+"""Seconds a person looks at the screen for what they expect before giving up (the app may lag behind
+the keys: on the People step it has been seen to fall 15 s behind four people typed at this pace)."""
 
 _counter = itertools.count()
 
@@ -74,11 +79,17 @@ class Terminal:
         self._conf.write_text(_TMUX_CONF)
         self.env = self._environment()
         self.keys_sent = 0
+        self.born = time.monotonic()
         self._exit_file = tmp / "exit-0"
         self._shell_pid = 0
+        self._socket_path = ""
         self._app_pid: int | None = None
         self.started_pids: list[int] = []
         """Every app process this terminal started, so `close()` can make sure none is left running."""
+
+    def log(self, what: str) -> None:
+        """Note a milestone with the seconds since the terminal was made (printed; pytest shows it on failure)."""
+        print(f"[{time.monotonic() - self.born:6.1f}s, {self.keys_sent} keys] {what}")
 
     # -- environment ---------------------------------------------------------------------------
 
@@ -131,21 +142,21 @@ class Terminal:
         self.session = f"app{self.runs}"
         self._exit_file = self.tmp / f"exit-{self.runs}"
         self._exit_file.unlink(missing_ok=True)
-        command = " ".join(
-            shlex.quote(part) for part in (sys.executable, "-m", "workbook", "--data-dir", str(self.data_dir), *extra)
-        )
+        command = " ".join(shlex.quote(part) for part in (sys.executable, "-m", "workbook", "--data-dir", str(self.data_dir), *extra))
         script = f"{command}; echo $? > {shlex.quote(str(self._exit_file))}"
         self.tmux(
             "new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT), "-c", str(self.app_root), "--",
             "sh", "-c", script,
         )  # fmt: skip
         self._shell_pid = int(self._pane("#{pane_pid}"))
+        self._socket_path = self._pane("#{socket_path}")
         self._app_pid = None
         with contextlib.suppress(TerminalError):
             self.started_pids.append(self.pid)
 
-    def _pane(self, fmt: str) -> str:
-        return self.tmux("display-message", "-p", "-t", self.session, fmt).strip()
+    def _pane(self, fmt: str, *, check: bool = True) -> str:
+        """A tmux format (`#{pane_pid}`...) for the app's window; "" when the window is gone and not `check`."""
+        return self.tmux("display-message", "-p", "-t", self.session, fmt, check=check).strip()
 
     @property
     def pid(self) -> int:
@@ -216,9 +227,9 @@ class Terminal:
 
     def history(self) -> str:
         """The screen plus everything that scrolled off it (a traceback printed on exit, for one)."""
-        return self.tmux("capture-pane", "-p", "-S", "-", "-E", "-", "-t", self.session, check=False)
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", self.session, check=False)
 
-    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+    def wait_for(self, text: str, timeout: float = WAIT) -> str:
         """Wait until `text` is on screen, as a person watching would; returns the screen."""
         deadline = time.monotonic() + timeout
         while True:
@@ -228,23 +239,25 @@ class Terminal:
             if time.monotonic() > deadline:
                 raise TerminalError(f"{text!r} did not appear within {timeout:g}s; the screen shows:\n{shown}")
             if self.is_dead():
-                raise TerminalError(f"the app exited while waiting for {text!r}; the terminal shows:\n{self.history()}")
+                raise TerminalError(f"the app exited while waiting for {text!r}; the terminal shows:\n{self.report()}")
             time.sleep(0.05)
 
-    def wait_for_pane(self, text: str, timeout: float = 10.0) -> str:
-        """Like `wait_for`, but only in the open step (right of the list of steps)."""
+    def wait_for_pane(self, *texts: str, timeout: float = WAIT) -> str:
+        """Like `wait_for`, but only in the open step (right of the list of steps), for any of `texts`."""
         deadline = time.monotonic() + timeout
         while True:
             shown = self.pane()
-            if text in shown:
+            if any(text in shown for text in texts):
                 return shown
             if time.monotonic() > deadline:
-                raise TerminalError(f"{text!r} did not appear in the step within {timeout:g}s; the screen shows:\n{self.screen()}")
+                raise TerminalError(
+                    f"{' or '.join(map(repr, texts))} did not appear in the step within {timeout:g}s; the screen shows:\n{self.screen()}"
+                )
             if self.is_dead():
-                raise TerminalError(f"the app exited while waiting for {text!r}; the terminal shows:\n{self.history()}")
+                raise TerminalError(f"the app exited while waiting for {texts[0]!r}; the terminal shows:\n{self.report()}")
             time.sleep(0.05)
 
-    def wait_gone(self, text: str, timeout: float = 10.0) -> str:
+    def wait_gone(self, text: str, timeout: float = WAIT) -> str:
         """Wait until `text` is no longer on screen; returns the screen."""
         deadline = time.monotonic() + timeout
         while True:
@@ -256,8 +269,20 @@ class Terminal:
             time.sleep(0.05)
 
     def crashed(self) -> bool:
-        """True when the terminal shows a Python traceback (the app's error report)."""
-        return "Traceback" in self.history()
+        """True when the app has crashed: a traceback on screen, or a crash log in the data folder."""
+        return "Traceback" in self.history() or bool(self.crash_logs())
+
+    def crash_logs(self) -> str:
+        """The end of every crash log the app wrote in the data folder (`crash-<time>.log`), or ""."""
+        parts = []
+        for log in sorted(self.data_dir.glob("crash-*.log")):
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
+            parts.append(f"--- {log.name} (last lines) ---\n{tail}")
+        return "\n".join(parts)
+
+    def report(self) -> str:
+        """Everything useful after a failure: the terminal (with what scrolled off) and any crash log."""
+        return f"{self.history().rstrip()}\n{self.crash_logs()}".rstrip()
 
     # -- the process -------------------------------------------------------------------------------
 
@@ -265,7 +290,7 @@ class Terminal:
         """True when the app has exited (its exit code is recorded) or its window is gone."""
         if self._exit_file.exists():
             return True
-        return self._pane("#{pane_dead}") in ("1", "")
+        return self._pane("#{pane_dead}", check=False) in ("1", "")
 
     def running(self) -> bool:
         """True when the app is still running and has not shown a traceback."""
@@ -281,7 +306,7 @@ class Terminal:
             time.sleep(0.05)
         return None
 
-    def quit(self, timeout: float = 10.0) -> int:
+    def quit(self, timeout: float = WAIT) -> int:
         """Ctrl+Q, as a person quits, then wait for the app to end; returns the exit code."""
         self.keys("C-q")
         code = self.exited(timeout)
@@ -299,12 +324,24 @@ class Terminal:
         """Stop this terminal's tmux server, and any app process it started that is somehow still running."""
         if TMUX is not None:
             subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True, env=self.env, timeout=20, check=False)
-        for pid in self.started_pids:
+        if self._socket_path:
+            Path(self._socket_path).unlink(missing_ok=True)  # tmux leaves its socket file behind
+        self.stop_leftovers()
+
+    def stop_leftovers(self, pids: Iterable[int] | None = None) -> list[int]:
+        """Stop (SIGTERM, then SIGKILL) the app processes this terminal started (or just `pids` of them)
+        that still run; returns their pids."""
+        stopped = []
+        for pid in self.started_pids if pids is None else [p for p in pids if p in self.started_pids]:
+            if process_gone(pid):
+                continue
+            stopped.append(pid)
             for sig in (signal.SIGTERM, signal.SIGKILL):
-                if wait_process_gone(pid, 1.0) is not None:
-                    break
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.kill(pid, sig)
+                if wait_process_gone(pid, 1.0) is not None:
+                    break
+        return stopped
 
     # -- reading back what was saved -----------------------------------------------------------------
 
@@ -370,17 +407,17 @@ def wait_process_gone(pid: int, timeout: float) -> float | None:
 
 # -- the workbook's own flows, as a person goes through them ------------------------------------------
 
-STEP_MARKERS = (
-    "When was the intervention?",
-    "Add entry (F4)",
-    "Add person (F4)",
-    "used by the US Army",
-    "not at anyone's character",
-    "prepare calm answers for next time",
-    "not to judge the choice you made",
-    "Proposals Details Options",
+STEP_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("When was the intervention?",),
+    ("Add moments from before, during and after", "Add entry (F4)"),
+    ("Add everyone who was there", "Add person (F4)"),
+    ("used by the US Army",),
+    ("not at anyone's character",),
+    ("prepare calm answers for next time",),
+    ("not to judge the choice you made",),
+    ("Proposals Details Options",),
 )
-"""Words on screen that tell a person which step is open, by step number (0 = What happened).
+"""Words on screen that tell a person which step is open (any one of them), by step number (0 = What happened).
 
 For the four cause steps it is the end of the step's "Why we ask", just above its first question."""
 
@@ -400,7 +437,7 @@ def new_review(term: Terminal, title: str, name: str, relationship: str, *, firs
     term.keys("Tab")
     term.type(relationship)
     term.keys("Enter")
-    term.wait_for(f"Writing as {name}")
+    term.wait_for(f"Writing as {name} ({relationship})")
 
 
 def open_review(term: Terminal, title: str, *, writer: str, moves: tuple[str, ...] = ()) -> None:
@@ -424,7 +461,7 @@ def add_writer(term: Terminal, name: str, relationship: str) -> None:
     term.keys("Tab")
     term.type(relationship)
     term.keys("Enter")
-    term.wait_for(f"Writing as {name}")
+    term.wait_for(f"Writing as {name} ({relationship})")
 
 
 def go_to_step(term: Terminal, number: int, *, now: int | None = None) -> None:
@@ -434,4 +471,9 @@ def go_to_step(term: Terminal, number: int, *, now: int | None = None) -> None:
     """
     moves = ["Up"] * (len(STEP_MARKERS) - 1) + ["Down"] * number if now is None else ["Up" if number < now else "Down"] * abs(number - now)
     term.keys("F3", *moves, "Enter")
-    term.wait_for_pane(STEP_MARKERS[number])
+    wait_for_step(term, number)
+
+
+def wait_for_step(term: Terminal, number: int) -> None:
+    """Look at the screen until step `number` is open."""
+    term.wait_for_pane(*STEP_MARKERS[number])

@@ -35,6 +35,8 @@ from .termkit import (
     go_to_step,
     new_review,
     open_review,
+    process_gone,
+    wait_for_step,
     wait_process_gone,
 )
 
@@ -43,6 +45,8 @@ WHAT_HAPPENED, TIMELINE, PEOPLE, CAUSE_PEOPLE, CAUSE_PLAN, CAUSE_NARRATIVE, CAUS
 CAUSE_STEPS = {CAUSE_PEOPLE: "cause-people", CAUSE_PLAN: "cause-plan", CAUSE_NARRATIVE: "cause-narrative", CAUSE_APPROACH: "cause-approach"}
 HANG_UP_LIMIT = 3.0
 """Seconds the app may take to save and exit after its terminal is closed."""
+GRACE = 15.0
+"""Seconds more to wait, past HANG_UP_LIMIT, to tell an app that exits late from one that never does."""
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ def term(tmp_path: Path) -> Iterator[Terminal]:
         yield terminal
     finally:
         with contextlib.suppress(Exception):
-            print(f"--- the terminal at the end of the test ---\n{terminal.history()}")
+            print(f"--- the terminal at the end of the test ---\n{terminal.report()}")
         terminal.close()
 
 
@@ -62,10 +66,10 @@ def term(tmp_path: Path) -> Iterator[Terminal]:
 
 def quit_cleanly(term: Terminal) -> None:
     """Ctrl+Q: the app must save, exit with 0, and never have shown a traceback."""
-    assert term.running(), f"the app is not running any more before Ctrl+Q:\n{term.history()}"
+    assert term.running(), f"the app is not running any more before Ctrl+Q:\n{term.report()}"
     code = term.quit()
-    assert not term.crashed(), f"the app showed a traceback:\n{term.history()}"
-    assert code == 0, f"exit code {code}:\n{term.history()}"
+    assert not term.crashed(), f"the app crashed:\n{term.report()}"
+    assert code == 0, f"exit code {code}:\n{term.report()}"
 
 
 def member_id(review: dict[str, Any], name: str) -> str:
@@ -94,9 +98,10 @@ def add_entries(term: Terminal, words: list[str], *, second: list[str] | None = 
 
 
 def open_entry(term: Terminal, moves: list[str], what: str) -> None:
-    """From the table: arrow keys to an entry, Tab into its editor, and check it is the one meant."""
+    """From the table: arrow keys to a timeline entry, Tab into its editor, and check it is the one meant
+    (its title, or its words under "What happened?", whichever the editor shows on screen)."""
     term.keys(*moves, "Tab")
-    term.wait_for(f"Editing: {what}")
+    term.wait_for_pane(f"Editing: {what}", f"and how people reacted. {what}")
 
 
 def remove_open_entry(term: Terminal) -> None:
@@ -108,7 +113,8 @@ def remove_open_entry(term: Terminal) -> None:
 
 
 def cpu_use(pid: int) -> str:
-    """", using N% of a CPU" for a running process (from /proc), or "" where that cannot be read."""
+    """The words ', using N% of a CPU' for a running process (read from /proc), or nothing where that cannot be read."""
+
     def ticks() -> int:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
         return int(fields[11]) + int(fields[12])  # utime + stime
@@ -121,15 +127,26 @@ def cpu_use(pid: int) -> str:
         return ""
 
 
-def hang_up_and_wait(term: Terminal) -> float:
-    """Close the terminal (SIGHUP) and return how long the app took to exit; fail past HANG_UP_LIMIT."""
-    pid = term.hang_up()
-    took = wait_process_gone(pid, HANG_UP_LIMIT)
-    assert took is not None, (
-        f"the app (pid {pid}) was still running {HANG_UP_LIMIT:g} s after its terminal was closed (SIGHUP){cpu_use(pid)}; "
-        "it keeps the data folder locked"
+def slow_exit(term: Terminal, pid: int) -> str | None:
+    """After the terminal closed: None if the app exited within HANG_UP_LIMIT seconds; otherwise what
+    happened instead (it exited later, or it was still running GRACE seconds later and was stopped)."""
+    took = wait_process_gone(pid, HANG_UP_LIMIT + GRACE)
+    if took is not None:
+        term.log(f"the app exited {took:.1f} s after its terminal was closed")
+        return None if took <= HANG_UP_LIMIT else f"the app (pid {pid}) took {took:.1f} s to exit after its terminal was closed (SIGHUP)"
+    usage = cpu_use(pid)
+    term.stop_leftovers([pid])
+    return (
+        f"the app (pid {pid}) was still running {HANG_UP_LIMIT + GRACE:g} s after its terminal was closed (SIGHUP){usage}, "
+        "keeping the data folder locked; the test stopped it"
     )
-    return took
+
+
+def hang_up_and_wait(term: Terminal, problems: list[str]) -> None:
+    """Close the terminal (SIGHUP); note in `problems` if the app did not exit within HANG_UP_LIMIT
+    seconds (and stop it if it still runs), so the test can go on and show what else happens."""
+    if problem := slow_exit(term, term.hang_up()):
+        problems.append(problem)
 
 
 # -- 1. a second F4 ----------------------------------------------------------------------------------
@@ -142,7 +159,7 @@ def test_second_f4_does_not_crash(term: Terminal, where: str) -> None:
     new_review(term, TITLE, "Linda", "mother")
     if where == "timeline":
         term.keys("C-n")
-        term.wait_for_pane("Add entry (F4)")
+        wait_for_step(term, TIMELINE)
     elif where == "people":
         go_to_step(term, PEOPLE, now=WHAT_HAPPENED)
     else:
@@ -152,7 +169,7 @@ def test_second_f4_does_not_crash(term: Terminal, where: str) -> None:
     first, second = "we met at noon", "he walked out"
     add_entries(term, [first, second])
     time.sleep(1.0)  # a person glances at the screen before quitting
-    assert term.running(), f"the app stopped after the second F4:\n{term.history()}"
+    assert term.running(), f"the app stopped after the second F4:\n{term.report()}"
     quit_cleanly(term)
 
     review = term.export(TITLE)["review"]
@@ -174,7 +191,7 @@ def test_new_entries_start_blank(term: Terminal) -> None:
     new_review(term, TITLE, "Linda", "mother")
 
     term.keys("C-n")
-    term.wait_for_pane("Add entry (F4)")
+    wait_for_step(term, TIMELINE)
     # F4 puts the cursor in "What happened?"; Tab goes on to "Who was involved?".
     add_entries(term, ["first moment", "second moment"], second=["Mum", "Dad"])
     term.keys("F4")  # a third entry, left as it starts
@@ -211,7 +228,7 @@ def test_removing_entries_keeps_every_other_entrys_words(term: Terminal) -> None
     term.start()
     new_review(term, TITLE, "Linda", "mother")
     term.keys("C-n")
-    term.wait_for_pane("Add entry (F4)")
+    wait_for_step(term, TIMELINE)
     add_entries(term, words)
 
     # Esc leaves the field for the table; up to the second entry, into it (the person checks it), remove it.
@@ -229,7 +246,7 @@ def test_removing_entries_keeps_every_other_entrys_words(term: Terminal) -> None
     term.keys("Tab", "End")
     term.type(" and more")
     time.sleep(1.0)
-    assert term.running(), f"the app stopped:\n{term.history()}"
+    assert term.running(), f"the app stopped:\n{term.report()}"
     quit_cleanly(term)
 
     review = term.export(TITLE)["review"]
@@ -243,12 +260,33 @@ def test_removing_entries_keeps_every_other_entrys_words(term: Terminal) -> None
 def test_writer_name_and_relationship_typed_without_pauses(term: Terminal) -> None:
     """`Linda`, Tab, `mother`, Enter typed straight through: name Linda, relationship mother (also for a second writer via F2)."""
     term.start()
-    new_review(term, TITLE, "Linda", "mother")
-    add_writer(term, "Tom", "brother")
+    term.wait_for("Begin (Enter)")
+    term.keys("Enter")
+    term.wait_for("Your reviews")
+    term.type("n")
+    term.wait_for("Start a new review")
+    term.type(TITLE)
+    term.keys("Enter")
+    term.wait_for("Who is writing?")
+    term.type("Linda")
+    term.keys("Tab")
+    term.type("mother")
+    term.keys("Enter")
+    first = term.wait_for("Writing as ")
+    term.keys("F2")
+    term.wait_for("Or add someone new")
+    term.keys("Tab")  # from the list of writers to "First name"
+    term.type("Tom")
+    term.keys("Tab")
+    term.type("brother")
+    term.keys("Enter")
+    term.wait_gone("Or add someone new")
+    second = term.wait_for("Writing as ")
     quit_cleanly(term)
 
     members = [(m["name"], m["relationship"]) for m in term.export(TITLE)["review"]["members"]]
-    assert members == [("Linda", "mother"), ("Tom", "brother")], members
+    status = [line.strip() for shown in (first, second) for line in shown.splitlines() if "Writing as" in line]
+    assert members == [("Linda", "mother"), ("Tom", "brother")], f"saved writers {members}; the status lines read {status}"
 
 
 # -- 5. a saved date -----------------------------------------------------------------------------------
@@ -295,21 +333,29 @@ def test_closing_the_terminal_mid_typing_saves_and_exits(term: Terminal) -> None
     typing = term.type_in_background(during)
     time.sleep(0.4)
     pid = term.hang_up()
+    closed = time.monotonic()
     typing.join(10)
-    took = wait_process_gone(pid, HANG_UP_LIMIT)
-    if took is None:
-        problems.append(f"the app (pid {pid}) was still running {HANG_UP_LIMIT:g} s after its terminal was closed{cpu_use(pid)}")
+    if (took := wait_process_gone(pid, HANG_UP_LIMIT - (time.monotonic() - closed))) is not None:
+        term.log(f"the app exited {time.monotonic() - closed:.1f} s after its terminal was closed")
+    else:
+        problems.append(f"the app (pid {pid}) was still running {HANG_UP_LIMIT:g} s after its terminal was closed (SIGHUP){cpu_use(pid)}")
 
-    term.start()
+    term.start()  # the person opens the workbook again
     try:
         term.wait_for("Your reviews", timeout=10)
     except TerminalError:
         shown = " / ".join(line.strip() for line in term.history().splitlines() if line.strip() and "Pane is dead" not in line)
         problems.append(f"a fresh start on the same folder did not open (exit code {term.exited(2)}); it said: {shown[:400]}")
+    if took is None and not process_gone(pid):
+        if wait_process_gone(pid, GRACE) is not None:
+            problems.append(f"the first app exited only {time.monotonic() - closed:.1f} s after its terminal was closed")
+        else:
+            term.stop_leftovers([pid])  # so the folder can be read; the test fails anyway
+            problems.append(f"the first app was still running {time.monotonic() - closed:.0f} s after its terminal was closed; stopped")
     if term.running():
         quit_cleanly(term)
-    if took is None:
-        term.close()  # stops the app left running, so the folder can be read (the test fails anyway)
+    if logs := term.crash_logs():
+        problems.append(f"the app crashed:\n{logs}")
 
     review = term.export(TITLE)["review"]
     saved = answer(review, "what-happened", "place_detail", member_id(review, "Linda"))
@@ -341,25 +387,26 @@ def write_what_happened(term: Terminal, family: Family, writer: str, tag: str, *
         term.type(date)
         family.answers[("what-happened", "date", writer)] = date
     term.keys("Tab", "Tab")
-    detail = f"{tag} kitchen sunday"
+    detail = f"{tag} yard"
     term.type(detail)
     family.answers[("what-happened", "place_detail", writer)] = detail
 
 
 def write_timeline(term: Terminal, family: Family, writer: str, tag: str) -> None:
     for n in range(1, 5):
-        what, who = f"{tag} moment {n}", f"{tag} who{n}"
+        what, who = f"{tag}{n} seen", f"{tag}w{n}"
         term.keys("F4")
         term.type(what)
         term.keys("Tab")
         term.type(who)
         family.timeline.append((what, who, writer))
+    term.wait_for(family.timeline[-1][1], timeout=60)
 
 
 def write_people(term: Terminal, family: Family, writer: str, tag: str) -> None:
     # Name, relationship, then Tab past was-there, part, helped, next time and concerns to "why".
     for n in range(1, 5):
-        name, relationship, why = f"{tag}p{n}", f"rel{n}", f"{tag} why {n}"
+        name, relationship, why = f"{tag}P{n}", f"r{n}", f"{tag}y{n}"
         term.keys("F4")
         term.type(name)
         term.keys("Tab")
@@ -367,20 +414,32 @@ def write_people(term: Terminal, family: Family, writer: str, tag: str) -> None:
         term.keys(*(["Tab"] * 6))
         term.type(why)
         family.people.append((name, relationship, writer, why))
+    term.wait_for(family.people[-1][3], timeout=60)  # the person sees their last words before moving on
 
 
 def write_cause_step(term: Terminal, family: Family, writer: str, tag: str, step: str) -> None:
-    """The cursor starts on the rating: Tab to "supposed", type, Tab to "happened", type."""
-    for question in ("supposed", "happened"):
-        term.keys("Tab")
-        words = f"{tag} {step.split('-')[1]} {question}"
-        term.type(words)
-        family.answers[(step, question, writer)] = words
+    """The cursor starts on the rating: Tab to the first question for words ("supposed"), and type."""
+    term.keys("Tab")
+    words = f"{tag} {step.split('-')[1]}"
+    term.type(words)
+    family.answers[(step, "supposed", writer)] = words
+
+
+def write_plan_details(term: Terminal, family: Family, writer: str, tag: str) -> None:
+    """From the proposals: to the tabs, Right to Details, Tab past two choices to "Where could it take
+    place?", type, and Shift+Tab back up to the tabs."""
+    open_plan_tab(term, 1)
+    term.wait_for_pane("Who should lead next time?")
+    term.keys("Tab", "Tab", "Tab")
+    words = f"{tag} park"
+    term.type(words)
+    family.answers[("plan", "next_place", writer)] = words
+    term.keys("BTab", "BTab", "BTab")
 
 
 def write_options(term: Terminal, family: Family, tag: str) -> None:
     for n in range(1, 4):
-        name, who = f"{tag} option {n}", f"{tag}"
+        name, who = f"{tag}O{n}", f"{tag}W{n}"
         term.keys("F4")
         term.type(name)
         term.keys("Tab", "Tab")  # past "What kind of help is it?" to "Who will look into it?"
@@ -390,90 +449,107 @@ def write_options(term: Terminal, family: Family, tag: str) -> None:
 
 def write_everything(term: Terminal, family: Family, writer: str, tag: str, *, now: int, date: str | None) -> None:
     """Every step, in order, from the step open now; ends on the plan's Options tab."""
+    term.log(f"{writer} starts")
     go_to_step(term, WHAT_HAPPENED, now=now)
     write_what_happened(term, family, writer, tag, date=date)
     term.keys("C-n")
-    term.wait_for_pane("Add entry (F4)")
+    wait_for_step(term, TIMELINE)
     write_timeline(term, family, writer, tag)
+    term.log(f"{writer}: timeline written")
     term.keys("C-n")
-    term.wait_for_pane("Add person (F4)")
+    wait_for_step(term, PEOPLE)
     write_people(term, family, writer, tag)
+    term.log(f"{writer}: people written")
     for number, step in CAUSE_STEPS.items():
-        go_to_step(term, number, now=number - 1)
+        term.keys("C-n")
+        wait_for_step(term, number)
         write_cause_step(term, family, writer, tag, step)
     term.keys("C-n")
-    term.wait_for_pane("Proposals Details Options")
-    open_plan_tab(term, 2)
+    wait_for_step(term, PLAN)
+    term.log(f"{writer}: cause steps written")
+    write_plan_details(term, family, writer, tag)
+    term.keys("Right")  # from the tabs, to Options
     term.wait_for_pane("Add option (F4)")
     write_options(term, family, tag)
+    term.log(f"{writer}: options written")
 
 
+@pytest.mark.timeout(600)  # the app falls well behind the keys on some steps; see WAIT in termkit.py
 def test_two_writers_fill_every_step_through_two_abrupt_closes(term: Terminal) -> None:
     """The "done when" scenario: two family members fill every step, entries are removed and edited,
     the window is closed abruptly twice; every word ends up where it was typed, under its writer."""
     family = Family()
+    problems: list[str] = []
 
     # Linda writes everything, then closes the window without quitting.
     term.start()
     new_review(term, TITLE, "Linda", "mother")
-    write_everything(term, family, "Linda", "lin", now=WHAT_HAPPENED, date="2026-03-14")
-    term.wait_for(family.options[-1][0])  # she sees her last words, then closes the window
-    hang_up_and_wait(term)
+    write_everything(term, family, "Linda", "li", now=WHAT_HAPPENED, date="2026-03-14")
+    term.wait_for(family.options[-1][1])  # she sees her last words, then closes the window
+    hang_up_and_wait(term, problems)
 
     # Linda comes back (the review opens on the plan), hands over to Tom, who writes everything, and closes too.
     term.start()
     open_review(term, TITLE, writer="Linda")
-    term.wait_for_pane("Proposals Details Options")
+    wait_for_step(term, PLAN)
     add_writer(term, "Tom", "brother")
-    write_everything(term, family, "Tom", "tom", now=PLAN, date=None)
-    term.wait_for(family.options[-1][0])
-    hang_up_and_wait(term)
+    write_everything(term, family, "Tom", "to", now=PLAN, date=None)
+    term.wait_for(family.options[-1][1])
+    hang_up_and_wait(term, problems)
 
+    term.log("second close done")
     # Tom again: remove one of Linda's entries and one of his own, then add to every other entry.
     term.start()
     open_review(term, TITLE, writer="Tom")
     go_to_step(term, TIMELINE, now=PLAN)
-    removed = [family.timeline[1][0], family.timeline[6][0]]  # "lin moment 2" and "tom moment 3"
+    removed = [family.timeline[1][0], family.timeline[6][0]]  # Linda's second entry and Tom's third
     open_entry(term, ["Down"], removed[0])  # the table starts on the first entry
     remove_open_entry(term)
     term.keys("Escape")
-    open_entry(term, ["Down"] * 4, removed[1])  # lin 3, lin 4, tom 1, tom 2, tom 3
+    open_entry(term, ["Down"] * 4, removed[1])  # past Linda's third and fourth, Tom's first and second
     remove_open_entry(term)
     remaining = [entry for entry in family.timeline if entry[0] not in removed]
     term.keys("Escape")
     for number, (what, _, _) in enumerate(remaining):
         open_entry(term, ["Up"] * 8 if number == 0 else ["Down"], what)
         term.keys("Tab", "End")  # past "When was it?" into "What happened?", to the end of the words
-        term.type(" edited")
+        term.type(" ed")
         term.keys("Escape")  # back to the table
     time.sleep(1.0)
-    assert term.running(), f"the app stopped:\n{term.history()}"
-    quit_cleanly(term)
+    if not term.running():
+        problems.append(f"the app stopped while entries were being edited:\n{term.report()}")
+    else:
+        code = term.quit()
+        if code != 0 or term.crashed():
+            problems.append(f"Ctrl+Q: exit code {code}:\n{term.report()}")
 
+    term.log("quit")
     # Everything, from the exported bundle.
     review = term.export(TITLE)["review"]
     members = [(m["name"], m["relationship"]) for m in review["members"]]
-    assert members == [("Linda", "mother"), ("Tom", "brother")], members
+    assert members == [("Linda", "mother"), ("Tom", "brother")], "\n".join([*problems, f"writers: {members}"])
     ids = {name: member_id(review, name) for name in ("Linda", "Tom")}
     names = {mid: name for name, mid in ids.items()}
 
-    wrong_answers = {
-        key: answer(review, key[0], key[1], ids[key[2]])
-        for key, words in family.answers.items()
-        if answer(review, key[0], key[1], ids[key[2]]) != words
-    }
-    assert not wrong_answers, f"answers not as typed (step, question, writer) -> saved: {wrong_answers}\nexpected: {family.answers}"
+    for (step, question, writer), words in family.answers.items():
+        saved = answer(review, step, question, ids[writer])
+        if saved != words:
+            problems.append(f"{writer}'s answer to {step}/{question}: typed {words!r}, saved {saved!r}")
 
-    expected_timeline = [(what + " edited", who, writer) for what, who, writer in remaining]
+    expected_timeline = [(what + " ed", who, writer) for what, who, writer in remaining]
     saved_timeline = [(e["what"], e["who"], names.get(e["author"], e["author"])) for e in review["timeline"]]
-    assert saved_timeline == expected_timeline
+    if saved_timeline != expected_timeline:
+        problems.append(f"timeline (what, who, author):\n  saved    {saved_timeline}\n  expected {expected_timeline}")
 
     saved_people = [
         (p["name"], p["relationship"], names.get(p["added_by"], p["added_by"]), {names.get(k, k): v["why"] for k, v in p["views"].items()})
         for p in review["people"]
     ]
     expected_people = [(name, relationship, writer, {writer: why}) for name, relationship, writer, why in family.people]
-    assert saved_people == expected_people
+    if saved_people != expected_people:
+        problems.append(f"people (name, relationship, added by, why by writer):\n  saved    {saved_people}\n  expected {expected_people}")
 
     saved_options = [(o.get("name", ""), o.get("who", "")) for o in review["plan"].get("options", [])]
-    assert saved_options == family.options
+    if saved_options != family.options:
+        problems.append(f"options (name, who):\n  saved    {saved_options}\n  expected {family.options}")
+    assert not problems, "\n".join(problems)

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Collapsible, Footer, Header, Label, ListItem, ListView, Static, TabbedContent
@@ -220,7 +221,10 @@ class ReviewScreen(WorkbookScreen[None]):
             return next(iter(self.query(EditableList)), None)
         if self.step.kind == "plan":
             tabs = next(iter(self.query("#plan-tabs").results(TabbedContent)), None)
-            pane = tabs.active_pane if tabs is not None else None
+            try:
+                pane = tabs.active_pane if tabs is not None else None
+            except NoMatches:  # the plan is being opened or closed: its tabs are not all there
+                return None
             return next(iter(pane.query(EditableList)), None) if pane is not None else None
         return None
 

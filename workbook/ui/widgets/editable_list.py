@@ -150,7 +150,8 @@ class EditableList(Vertical):
             field.load(self.value(item_id, field.question), item_id, self.others(item_id, field.question))
 
     def _show_title(self, item_id: str) -> None:
-        self.query_one(".editing-title", Static).update(f"Editing: {self.describe_item(item_id)}")
+        # One line (see the stylesheet): repaint it without a layout pass, as it changes while typing.
+        self.query_one(".editing-title", Static).update(f"Editing: {self.describe_item(item_id)}", layout=False)
 
     def _cursor_key(self) -> str | None:
         table = self.table
