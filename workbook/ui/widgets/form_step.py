@@ -28,14 +28,18 @@ def _escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
-class FormStep(VerticalScroll):
-    """Every question of one step, answered as the current writer."""
+class StepView(VerticalScroll):
+    """The open step: one review, one step, one writer."""
 
     def __init__(self, review: Review, step: Step, writer: str) -> None:
         super().__init__(classes="step-view")
         self.review = review
         self.step = step
         self.writer = writer
+
+
+class FormStep(StepView):
+    """Every question of one step, answered as the current writer."""
 
     def compose(self) -> ComposeResult:
         yield StepHeader(self.step)

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 
 from ...model import AnswerValue, Person, PersonView, Review, TimelineEntry, now_iso
 from ...prompts import Question, Step
 from ..messages import Edited
 from .editable_list import EditableList
-from .form_step import StepHeader
+from .form_step import StepHeader, StepView
 from .question import describe, shorten
 
 SHARED_PERSON_FIELDS = ("name", "relationship", "present", "role")
@@ -30,6 +29,16 @@ class _Taken:
 
     record: Any
     position: int
+
+
+def _take_out(records: list[Any], item_id: str) -> _Taken:
+    position = next(i for i, record in enumerate(records) if record.id == item_id)
+    return _Taken(records.pop(position), position)
+
+
+def _put_back(records: list[Any], taken: _Taken) -> str:
+    records.insert(min(taken.position, len(records)), taken.record)
+    return str(taken.record.id)
 
 
 class StepList(EditableList):
@@ -97,12 +106,10 @@ class TimelineList(StepList):
         return entry.id
 
     def take_out(self, item_id: str) -> _Taken:
-        position = next(i for i, e in enumerate(self.review.timeline) if e.id == item_id)
-        return _Taken(self.review.timeline.pop(position), position)
+        return _take_out(self.review.timeline, item_id)
 
     def put_back(self, taken: _Taken) -> str:
-        self.review.timeline.insert(min(taken.position, len(self.review.timeline)), taken.record)
-        return str(taken.record.id)
+        return _put_back(self.review.timeline, taken)
 
 
 class PeopleList(StepList):
@@ -182,24 +189,16 @@ class PeopleList(StepList):
         return person.id
 
     def take_out(self, item_id: str) -> _Taken:
-        position = next(i for i, p in enumerate(self.review.people) if p.id == item_id)
-        return _Taken(self.review.people.pop(position), position)
+        return _take_out(self.review.people, item_id)
 
     def put_back(self, taken: _Taken) -> str:
-        self.review.people.insert(min(taken.position, len(self.review.people)), taken.record)
-        return str(taken.record.id)
+        return _put_back(self.review.people, taken)
 
 
-class ListStep(VerticalScroll):
+class ListStep(StepView):
     """A step whose answers are a list: its header, then the list and its editor."""
 
     list_class: type[StepList] = StepList
-
-    def __init__(self, review: Review, step: Step, writer: str) -> None:
-        super().__init__(classes="step-view")
-        self.review = review
-        self.step = step
-        self.writer = writer
 
     def compose(self) -> ComposeResult:
         yield StepHeader(self.step)
