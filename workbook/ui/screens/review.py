@@ -257,7 +257,7 @@ class ReviewScreen(WorkbookScreen[None]):
         sure = await self.app.push_screen_wait(
             Confirm(
                 f"Remove this {view.item_noun}?",
-                f"{what}\n\nEverything written about it, by everyone, is removed.",
+                f"{what}\n\nEverything written about this {view.item_noun}, by everyone, is removed. F7 brings it back straight after.",
                 f"Remove {view.item_noun}",
             )
         )
