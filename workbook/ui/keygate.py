@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from textual import events, messages
@@ -62,12 +64,14 @@ class KeyGate(App[Any]):
 
     # -- for the app's own code --------------------------------------------------------------
 
-    def begin_transition(self) -> None:
-        """Hold keys until `end_transition` (used around work that runs outside message handlers)."""
+    @contextmanager
+    def transition(self) -> Iterator[None]:
+        """Hold keys for the duration (work that awaits outside one message handler, such as opening a step)."""
         self._transitions += 1
-
-    def end_transition(self) -> None:
-        self._transitions = max(0, self._transitions - 1)
+        try:
+            yield
+        finally:
+            self._transitions -= 1
 
     def settled(self) -> bool:
         """True when no message, handler or after-refresh callback is pending anywhere in the app."""

@@ -26,6 +26,7 @@ from ...progress import step_progress
 from ...prompts import Prompts, Step
 from ...storage import StorageError
 from ...store import ReviewStore
+from ..keygate import KeyGate
 from ..messages import Edited
 from ..widgets.editable_list import EditableList
 from ..widgets.form_step import FormStep
@@ -145,10 +146,9 @@ class ReviewScreen(WorkbookScreen[None]):
             self.review.last_step = step.id
             self._dirty = True
         self.save_now()
-        gate = getattr(self.app, "begin_transition", None)
-        if gate is not None:
-            gate()  # keys typed meanwhile wait for the new step instead of reaching the old one
-        try:
+        app = self.app
+        assert isinstance(app, KeyGate)
+        with app.transition():  # keys typed meanwhile wait for the new step instead of reaching the old one
             pane = self.query_one("#step-pane", Vertical)
             await pane.remove_children()
             if not self.writer:
@@ -157,9 +157,6 @@ class ReviewScreen(WorkbookScreen[None]):
             await pane.mount(view)
             if focus and hasattr(view, "focus_first"):
                 view.focus_first()
-        finally:
-            if gate is not None:
-                self.app.end_transition()  # type: ignore[attr-defined]
 
     # -- who is writing --------------------------------------------------------------------
 

@@ -24,7 +24,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.events import Mount
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -77,11 +76,6 @@ class ChoiceSet(RadioSet):
                 button.value = number == index
         self._pressed_button = buttons[index] if 0 <= index < len(buttons) else None
         self._selected = index if index >= 0 else None
-
-    def _on_mount(self, event: Mount) -> None:
-        super()._on_mount(event)
-        if self.pressed_index >= 0:
-            self._selected = self.pressed_index
 
     def on_focus(self) -> None:
         # Moving up or down starts from the chosen option; pressing keys never changes it by itself.
