@@ -165,17 +165,20 @@ def planned_review() -> Review:
             {"id": f"option-{i}", "name": name, "kind": kind, "who": who, "contact": "", "intake": "yes", "notes": "", "updated": WHEN}
             for i, (name, kind, who) in enumerate((
                 ("Riverside detox and residential program", "residential", MARIA),
-                ("Outpatient clinic offering medication treatment", "outpatient", TOM),
-                ("Intensive outpatient program near Jess", "intensive outpatient", TOM),
+                ("Outpatient clinic offering medication treatment", "medication", TOM),
+                ("Intensive outpatient program near Jess", "outpatient", TOM),
             ))
         ],
         "commitments": [
             {"id": "commitment-0", "member": MARIA, "consequence": "I will not pay rent, and I will still take your calls.",
              "can_hold": "yes", "last_time": "I paid the rent again after three weeks.", "updated": WHEN},
         ],
-        "letters": {MARIA: {"text": "Danny, I love you. I have seen you lose so much this year.", "updated": WHEN}},
+        "letters": {MARIA: {"text": "Danny, I love you. I have seen you lose so much this year.", "updated": WHEN},
+                    TOM: {"text": "Danny, you are my little brother and I miss you.", "updated": WHEN}},
         "answers_prepared": [{"id": "prepared-0", "tactic": "leaving", "response": "We love you. Our plans stay the same.", "who": TOM,
-                              "updated": WHEN}],
+                              "updated": WHEN},
+                             {"id": "prepared-1", "tactic": "anger", "response": "We will wait until you are ready to listen.",
+                              "who": MARIA, "updated": WHEN}],
         "tasks": [{"id": "task-0", "what": "Call three interventionists", "owner": MARIA, "due": "2024-06-10", "done": False,
                    "updated": WHEN}],
     }

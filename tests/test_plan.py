@@ -36,8 +36,8 @@ def reloaded(review: Review) -> Review:
 
 def test_sections_follow_the_contract() -> None:
     assert [s for s, _ in plan.SECTIONS] == [
-        "team", "leader", "approach", "place", "rehearsal", "letters", "options", "consequences",
-        "derailments", "after", "aftercare", "safety", "questions",
+        "safety", "team", "leader", "approach", "place", "rehearsal", "letters", "options", "consequences",
+        "derailments", "after", "aftercare", "questions",
     ]  # fmt: skip
     assert dict(plan.SECTIONS)["derailments"] == "Prepared answers"
 
@@ -212,6 +212,7 @@ def test_ready_check_wants_owners_and_researchers(prompts: Prompts) -> None:
 def test_ready_check_wants_a_safety_plan_only_after_safety_events(prompts: Prompts) -> None:
     review = planned_review()
     del review.answers["plan"]["safety_plan"]
+    plan.add_task(review, what="Buy naloxone for the house and the car", owner=TOM)
     assert "safety plan" in gap(review, prompts)[0]
     for who in (MARIA, TOM):
         answer(review, "what-happened", "safety_events", who, ["none"])
@@ -220,7 +221,8 @@ def test_ready_check_wants_a_safety_plan_only_after_safety_events(prompts: Promp
 
 def test_ready_check_lists_every_gap_of_an_empty_review(prompts: Prompts) -> None:
     found = plan.ready_check(empty_review(), prompts)
-    assert len(found) == 2 and all(line.endswith(".") for line in found)
+    assert len(found) == 4 and all(line.endswith(".") for line in found)
+    assert any("naloxone" in line for line in found) and any('after a "no"' in line for line in found)
 
 
 def test_ratings_keep_every_writer_separate(prompts: Prompts) -> None:

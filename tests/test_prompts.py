@@ -55,7 +55,7 @@ REQUIRED: dict[str, tuple[str, str, tuple[tuple[str, str, tuple[str, ...] | None
         ("role", "choice", ("led", "spoke", "letter", "support", "watched", "other")),
         ("helped", "choice", ("yes", "no", "mixed", "not-sure")),
         ("next_time", "choice", ("yes", "no", "letter-only", "not-sure")),
-        ("concerns", "multi", ("active-use", "mental-health", "conflict", "off-script", "young", "none")),
+        ("concerns", "multi", ("active-use", "mental-health", "conflict", "off-script", "young", "not-close", "none")),
         ("why", "text", None),
     )),
     "cause-people": ("form", "people", (*AAR, ("missing", "text", None))),

@@ -13,7 +13,7 @@ from typing import Any
 
 from .model import Review, new_id, now_iso
 from .prompts import Prompts
-from .rules import CAUSES, RULES, Proposal, cause_step, chosen
+from .rules import ANSWERS, CAUSES, RULES, TACTICS, Proposal, cause_step, chosen, label
 
 __all__ = [
     "ENTRY_KINDS",
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 SECTIONS: tuple[tuple[str, str], ...] = (
+    ("safety", "Safety plan"),
     ("team", "The team"),
     ("leader", "Who leads"),
     ("approach", "The approach"),
@@ -47,11 +48,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("consequences", "Consequences each person can hold"),
     ("derailments", "Prepared answers"),
     ("after", "Right after a yes, and after a no"),
-    ("aftercare", "Aftercare and support for the family"),
-    ("safety", "Safety plan"),
+    ("aftercare", "Aftercare for your loved one, and support for the family"),
     ("questions", "Questions for the professional"),
 )
-"""(section id, heading) in export order."""
+"""(section id, heading) in export order: safety first, because it matters whatever happens next."""
 
 DECISIONS = ("accepted", "edited", "dropped")
 ENTRY_KINDS = ("options", "commitments", "answers_prepared", "tasks", "added")
@@ -75,6 +75,8 @@ class PlanItem:
     """"proposed", "accepted", "edited", "dropped" or "added"."""
     original: str
     """The proposal's own wording ("" for items the family added)."""
+    private: bool = False
+    """`because` holds one relative's view of another: shown in the app, left out of the export."""
 
 
 # -- proposals and decisions ---------------------------------------------------------------
@@ -113,7 +115,7 @@ def plan_items(review: Review, prompts: Prompts) -> list[PlanItem]:
         status = decision.get("status") if decision.get("status") in DECISIONS else "proposed"
         edited = _text(decision, "text")
         text = edited if edited and status in ("edited", "dropped") else proposal.text
-        items.append(PlanItem(proposal.id, proposal.section, text, proposal.because, str(status), proposal.text))
+        items.append(PlanItem(proposal.id, proposal.section, text, proposal.because, str(status), proposal.text, proposal.private))
     for entry in _entries(review, "added"):
         entry_id = str(entry.get("id", ""))
         dropped = (decisions.get(entry_id) or {}).get("status") == "dropped"
@@ -143,13 +145,34 @@ def decide(review: Review, proposal_id: str, status: str, text: str = "", by: st
     if added is not None and status == "edited":
         added.update(text=text, updated=now_iso())
         status = "proposed"
+    previous = decisions.get(proposal_id) or {}
     if status == "proposed" or (added is not None and status == "accepted"):
         decisions.pop(proposal_id, None)
     else:
-        previous = decisions.get(proposal_id) or {}
         kept = text or (_text(previous, "text") if status == "dropped" else "")
         decisions[proposal_id] = {"status": status, "text": kept, "by": by, "updated": now_iso()}
+    _sync_prepared_answer(review, proposal_id, status, text, _text(previous, "text"))
     review.touch()
+
+
+def _sync_prepared_answer(review: Review, proposal_id: str, status: str, text: str, before: str) -> None:
+    """An accepted or edited prepared answer becomes a row of the Prepared answers list, so the family can
+    name who says it; taking the decision back removes that row only if nobody has changed it since."""
+    rule, _, tactic = proposal_id.partition(":")
+    if rule != "prepare" or tactic not in TACTICS:
+        return
+    row_id = f"prepare-{tactic}"
+    rows = review.plan.setdefault("answers_prepared", [])
+    row = next((r for r in rows if isinstance(r, dict) and r.get("id") == row_id), None)
+    wording = text if status == "edited" else ANSWERS[tactic]
+    untouched = row is not None and row.get("response") in (ANSWERS[tactic], before)
+    if status in ("accepted", "edited"):
+        if row is None:
+            rows.append({"id": row_id, "tactic": tactic, "response": wording, "who": "", "updated": now_iso()})
+        elif untouched and row.get("response") != wording:
+            row.update(response=wording, updated=now_iso())
+    elif row is not None and untouched and not _text(row, "who"):
+        rows.remove(row)
 
 
 def restore(review: Review, item_id: str, by: str = "") -> None:
@@ -294,6 +317,44 @@ def ready_check(review: Review, prompts: Prompts) -> list[str]:
             missing.append(f'No one is named to look into the option "{_text(entry, "name")}" yet.')
     if chosen(review, "what-happened", "safety_events", SAFETY_EVENTS) and not review.answers_to("plan", "safety_plan"):
         missing.append("Safety events were reported since the intervention, but there is no safety plan written yet.")
+    missing.extend(_ready_for_outcomes(review, prompts, options))
+    return missing
+
+
+NALOXONE = ("naloxone", "narcan")
+
+
+def _mentions_naloxone(review: Review) -> bool:
+    """Whether the family has planned naloxone anywhere: the safety plan, a task, or the accepted proposal."""
+    texts = [v for v in review.answers_to("plan", "safety_plan").values() if isinstance(v, str)]
+    texts += [_text(e, "what") for e in _entries(review, "tasks")] + [_text(e, "text") for e in _entries(review, "added")]
+    if (_decisions(review).get("safety-overdose") or {}).get("status") in ("accepted", "edited"):
+        return True
+    return any(word in text.casefold() for text in texts for word in NALOXONE)
+
+
+def _ready_for_outcomes(review: Review, prompts: Prompts, options: list[dict[str, Any]]) -> list[str]:
+    """What the plan lacks for each way the day could go: treatment that fits, a same-day place, letters,
+    an answer for each reaction seen last time, the days after a no, and naloxone."""
+    missing = []
+    if options and not any(e.get("kind") == "medication" for e in options):
+        missing.append("None of the options offers medication treatment for opioid use yet; ask the professional about it.")
+    if options and not any(e.get("intake") == "yes" for e in options):
+        missing.append("No option has intake arranged for the same day yet.")
+    letters = review.plan.get("letters")
+    letters = letters if isinstance(letters, dict) else {}
+    written_by = {mid for mid, letter in letters.items() if isinstance(letter, dict) and _text(letter, "text")}
+    missing.extend(f"{member.name} has not written a letter yet." for member in review.members if member.id not in written_by)
+    step = cause_step(prompts, "narrative")
+    seen = {tactic for _, values in chosen(review, step, "derailments", TACTICS) for tactic in values}
+    prepared = {e.get("tactic") for e in _entries(review, "answers_prepared") if _text(e, "response")}
+    for tactic in [t for t in TACTICS if t in seen and t not in prepared]:
+        seen_as = label(prompts, step, "derailments", tactic)
+        missing.append(f'There is no prepared answer yet for what happened last time: "{seen_as}".')
+    if not review.answers_to("plan", "after_no"):
+        missing.append('There is no plan yet for the days after a "no".')
+    if not _mentions_naloxone(review):
+        missing.append("The plan does not yet say where naloxone is kept and who carries it.")
     return missing
 
 

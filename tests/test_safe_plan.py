@@ -1,0 +1,159 @@
+"""The revised plan answers every outcome safely (issue 9): naloxone for every family, the dangerous
+outcomes, consequences checked for safety, an answer that fits each reaction, and a ready check
+that names what a family would otherwise miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import MARIA, TOM, answer, planned_review, two_writers
+from workbook import plan
+from workbook.model import Review
+from workbook.prompts import Prompts, load_prompts
+from workbook.rules import ANSWERS, RULES, TACTICS, risks
+
+
+@pytest.fixture(scope="module")
+def prompts() -> Prompts:
+    return load_prompts()
+
+
+def ids(review: Review, prompts: Prompts) -> dict[str, plan.PlanItem]:
+    return {item.id: item for item in plan.plan_items(review, prompts)}
+
+
+def test_every_family_is_offered_naloxone_and_safety_comes_first(prompts: Prompts) -> None:
+    items = plan.plan_items(two_writers(), prompts)
+    assert items[0].section == "safety" and items[0].id == "safety-overdose"
+    assert "naloxone" in items[0].text.casefold() and "fentanyl" in items[0].text
+
+
+def test_leaving_treatment_early_or_using_again_leads_to_safety_and_a_way_back(prompts: Prompts) -> None:
+    for outcome in ("left-early", "used-again"):
+        review = two_writers()
+        answer(review, "what-happened", "outcome", TOM, outcome)
+        found = ids(review, prompts)
+        risk, leaving = found["after-treatment:risk"], found["after-treatment:leaving"]
+        assert risk.section == "safety" and "naloxone" in risk.text and "Tolerance" in risk.text
+        assert all(words in leaving.text for words in ("collects them", "get back in", "medication", "each of you"))
+        assert "Tom (brother)" in risk.because
+
+
+def test_aftercare_for_the_loved_one_is_proposed_not_only_family_support(prompts: Prompts) -> None:
+    found = ids(two_writers(), prompts)
+    text = found["loved-one-aftercare"].text
+    assert all(words in text for words in ("continuing care", "medication", "where they will live", "checks in"))
+
+
+def test_no_consequences_stated_leads_to_ones_each_person_can_hold(prompts: Prompts) -> None:
+    review = two_writers()
+    answer(review, "what-happened", "consequences_held", MARIA, "not-stated")
+    assert "consequences" in ids(review, prompts)
+
+
+@pytest.mark.parametrize(
+    ("consequence", "kinds"),
+    [
+        ("He has to move out Friday and I will not answer his calls", ["housing", "phone"]),
+        ("I will stop paying the phone bill", ["phone", "money"]),
+        ("No more money from me", ["money"]),
+        ("I will change the locks", ["housing"]),
+        ("I will go to a family group every week", []),
+    ],
+)
+def test_consequences_touching_housing_phone_or_money_are_recognised(consequence: str, kinds: list[str]) -> None:
+    assert risks(consequence) == kinds
+
+
+def test_a_consequence_that_cuts_off_home_and_calls_gets_a_safety_note(prompts: Prompts) -> None:
+    review = two_writers()
+    entry = plan.add_commitment(review, member=TOM, consequence="He has to move out Friday and I will not answer his calls", can_hold="yes")
+    note = ids(review, prompts)[f"consequence-safety:{entry}"]
+    assert note.section == "safety"
+    assert "naloxone" in note.text and "never ends all contact" in note.text and "call for help" in note.text
+    assert "Tom (brother)" in note.because
+
+
+def test_the_step_one_example_consequence_keeps_contact() -> None:
+    example = load_prompts().step("what-happened").question("consequences").placeholder  # type: ignore[union-attr]
+    assert "phone" not in example.casefold() and "emergency" in example
+
+
+def test_each_reaction_gets_its_own_prepared_answer(prompts: Prompts) -> None:
+    review = two_writers()
+    answer(review, "cause-narrative", "derailments", MARIA, list(TACTICS))
+    prepared = [p.text for p in RULES["prepare"](review, prompts)]
+    assert len(prepared) == len(TACTICS) == len(set(prepared))
+    leaving = next(t for t in prepared if "gets up to leave" in t)
+    assert "blocks the door" in leaving and "offer stands" in leaving
+    assert sum("calmly restate" in t for t in prepared) == 0
+
+
+def test_an_accepted_prepared_answer_becomes_a_row_and_leaves_when_taken_back(prompts: Prompts) -> None:
+    review = two_writers()
+    answer(review, "cause-narrative", "derailments", MARIA, ["tears"])
+    plan.decide(review, "prepare:tears", "accepted", by=MARIA)
+    [row] = review.plan["answers_prepared"]
+    assert row["tactic"] == "tears" and row["response"] == ANSWERS["tears"]
+    plan.decide(review, "prepare:tears", "accepted", by=MARIA)
+    assert len(review.plan["answers_prepared"]) == 1, "accepting twice adds no second row"
+    plan.decide(review, "prepare:tears", "proposed")
+    assert review.plan["answers_prepared"] == []
+
+
+def test_a_prepared_answer_the_family_changed_is_never_removed(prompts: Prompts) -> None:
+    review = two_writers()
+    plan.decide(review, "prepare:denial", "edited", "We read our letters and ask again.", by=MARIA)
+    [row] = review.plan["answers_prepared"]
+    assert row["response"] == "We read our letters and ask again."
+    plan.update_entry(review, "answers_prepared", row["id"], who=TOM)
+    plan.decide(review, "prepare:denial", "dropped")
+    assert review.plan["answers_prepared"] == [row]
+
+
+def test_the_loved_ones_state_on_the_day_shapes_the_timing(prompts: Prompts) -> None:
+    review = two_writers()
+    answer(review, "what-happened", "state", MARIA, "withdrawal")
+    timing = ids(review, prompts)["timing"]
+    assert "withdrawal" in timing.text and "professional" in timing.text and "Maria (mother)" in timing.because
+
+
+def test_a_worry_about_a_relative_is_a_question_and_stays_out_of_the_export(prompts: Prompts) -> None:
+    from tests.factories import sample_review
+    from workbook.export import render_markdown
+
+    review = sample_review()
+    items = ids(review, prompts)
+    role = items["team-role:person-ray"]
+    assert role.text.startswith("Ask the professional what role would suit")
+    plan.decide(review, role.id, "accepted", by=MARIA)
+    exported = render_markdown(review, prompts)
+    revised = exported[exported.index("## The revised plan"):]
+    assert "what role would suit Uncle Ray best next time" in revised
+    assert "Because: Uncle Ray" not in revised, "the reason stays in the family's own record"
+    keep = ids(review, prompts)["keep-person:person-linda"]
+    plan.decide(review, keep.id, "accepted", by=MARIA)
+    assert "Because: Aunt Linda" in render_markdown(review, prompts), "other reasons are still shown"
+
+
+def test_after_a_no_the_craft_path_is_offered(prompts: Prompts) -> None:
+    review = two_writers()
+    answer(review, "what-happened", "outcome", MARIA, "refused")
+    craft = ids(review, prompts)["after-the-answer:craft"]
+    assert "CRAFT" in craft.text and "one of you can start it now" in craft.text
+
+
+def test_ready_check_names_what_a_safe_plan_still_lacks(prompts: Prompts) -> None:
+    review = planned_review()
+    assert plan.ready_check(review, prompts) == []
+    review.plan["options"][1]["kind"] = "outpatient"
+    for option in review.plan["options"]:
+        option["intake"] = "not-sure"
+    del review.plan["letters"][TOM]
+    answer(review, "cause-narrative", "derailments", MARIA, ["anger", "tears"])
+    del review.answers["plan"]["after_no"]
+    review.answers["plan"]["safety_plan"][MARIA].value = "Tom keeps his phone on at night."
+    found = " | ".join(plan.ready_check(review, prompts))
+    for expected in ("medication treatment", "intake arranged for the same day", "Tom has not written a letter",
+                     "Tears", 'after a "no"', "naloxone"):
+        assert expected.casefold() in found.casefold(), expected
