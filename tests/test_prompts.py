@@ -183,7 +183,11 @@ def test_resources(shipped: Prompts) -> None:
     assert len(shipped.resources) >= 4
     for resource in shipped.resources:
         assert resource.name and resource.contact and resource.what
-        assert re.search(r"\d{4}-\d{2}-\d{2}", resource.verified), resource
+        assert resource.unverified or re.match(r"Checked \d{4}-\d{2}-\d{2} against ", resource.verified), resource
+    checked = {r.name: r for r in shipped.resources}
+    assert not checked["SAMHSA National Helpline"].unverified and "English only" in checked["SAMHSA National Helpline"].what
+    assert all(r.unverified for name, r in checked.items() if name.startswith("Never Use Alone")), "known only from news articles"
+    assert "Last checked" not in (PROMPTS / "resources.md").read_text(encoding="utf-8")
     contacts = " ".join(r.contact for r in shipped.resources)
     for number in ("911", "988", "1-800-662-4357", "1-800-487-4889"):
         assert number in contacts
@@ -402,12 +406,12 @@ def test_resources_table_missing_a_column(root: Path) -> None:
     header = next(i for i, line in enumerate(lines, 1) if line.startswith("| Name |"))
     cut = [line.rsplit("|", 2)[0] + "|" if line.startswith("|") else line for line in lines]  # drop the last column
     path.write_text("\n".join(cut), encoding="utf-8")
-    broken(root, path, header, 'no "Last verified" column', "Name | Contact | What it is | Last verified")
+    broken(root, path, header, 'no "Checked" column', "Name | Contact | What it is | Checked")
 
 
 def test_resources_table_that_is_not_a_table(root: Path) -> None:
     path = root / "resources.md"
-    line = edit(path, "| Name | Contact | What it is | Last verified |", "| Name | Contact | What it is |")
+    line = edit(path, "| Name | Contact | What it is | Checked |", "| Name | Contact | What it is |")
     broken(root, path, line, "same number of | columns")
 
 
@@ -419,7 +423,7 @@ def test_resources_row_problems(root: Path) -> None:
     text = path.read_text(encoding="utf-8")
     last = text.rstrip("\n").split("\n")[-1]
     line = edit(path, last, last.rsplit("|", 2)[0] + "| soon |")
-    broken(root, path, line, "Last verified", "like 2026-11-24")
+    broken(root, path, line, '"Checked" cell', "Not yet verified")
 
 
 # ---------------------------------------------------------------- details of the format

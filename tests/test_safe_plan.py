@@ -157,3 +157,29 @@ def test_ready_check_names_what_a_safe_plan_still_lacks(prompts: Prompts) -> Non
     for expected in ("medication treatment", "intake arranged for the same day", "Tom has not written a letter",
                      "Tears", 'after a "no"', "naloxone"):
         assert expected.casefold() in found.casefold(), expected
+
+
+def test_safety_page_gives_first_aid_in_a_safe_order_with_sources() -> None:
+    safety = load_prompts().guides["safety"].body
+    steps = safety[safety.index("## What to do"):safety.index("## About naloxone")]
+    order = [steps.index(words) for words in ("Call emergency services", "Give naloxone", "Support their breathing",
+                                               "Only if they are breathing", "Stay with them")]
+    assert order == sorted(order)
+    assert "wear off" in steps and "second dose" in steps
+    assert all(source in safety for source in ("CDC", "SAMHSA", "FDA", "2023", "United States"))
+
+
+def test_approaches_are_described_honestly() -> None:
+    approaches = load_prompts().guides["approaches"].body
+    assert "alcohol problems (Miller, Meyers and Tonigan, 1999)" in approaches
+    assert "no comparison group" in approaches
+    love_first = approaches[approaches.index("## Love First"):]
+    assert "descendant of the Johnson model" in love_first[:400]
+    systemic = approaches[approaches.index("## Systemic"):approaches.index("## Love First")]
+    assert "Love First" not in systemic
+    assert "Invitation to Change" in approaches and "Beyond Addiction" in approaches
+
+
+def test_medication_treatment_is_raised_where_options_are_chosen() -> None:
+    kind = load_prompts().records["options"].question("kind")  # type: ignore[union-attr]
+    assert "methadone" in kind.help and "half the risk of dying" in kind.help

@@ -87,7 +87,12 @@ class Resource:
     contact: str
     what: str
     verified: str
-    """When the number was last checked, as written in the prompts."""
+    """Where and when the number was checked ("Checked <date> against <page>"), or "Not yet verified: ..."."""
+
+    @property
+    def unverified(self) -> bool:
+        """True when nobody could confirm the number against the service's own page."""
+        return self.verified.casefold().startswith(NOT_VERIFIED.casefold())
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,7 @@ REQUIRED_GUIDES = ("welcome", "safety", "approaches", "about-blame")
 REQUIRED_RECORDS = ("options", "commitments", "answers_prepared", "tasks", "letter")
 """Field lists for the plan's records, in prompts/plan/."""
 CAUSES = ("people", "plan", "narrative", "approach")
-RESOURCE_COLUMNS = ("Name", "Contact", "What it is", "Last verified")
+RESOURCE_COLUMNS = ("Name", "Contact", "What it is", "Checked")
 HINT_COLUMNS = ("If someone writes", "A gentler way to look at it")
 
 _ID = re.compile(r"[a-z0-9_-]+")
@@ -154,6 +159,9 @@ _SETTING = re.compile(r"(type|kind|cause|placeholder)\s*:(.*)", re.IGNORECASE)
 _WHY = re.compile(r"why we ask:\s*", re.IGNORECASE)
 _STEP_FILE = re.compile(r"(\d+)-([a-z0-9_-]+)\.md")
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_CHECKED = re.compile(r"checked \d{4}-\d{2}-\d{2} against \S", re.IGNORECASE)
+NOT_VERIFIED = "Not yet verified"
+"""How the resources file marks a number nobody could confirm against the service's own page."""
 _MARKUP = re.compile(r"[*_`\\&\[<]|  \n")
 _LINE_BREAK = re.compile(r" *\n *")
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t].*)?$", re.MULTILINE)
@@ -497,8 +505,9 @@ def _parse_resources(path: Path) -> tuple[Resource, ...]:
     for line, (name, contact, what, verified) in body:
         if empty := next((c for c, v in zip(RESOURCE_COLUMNS, (name, contact, what), strict=False) if not v), None):
             raise PromptError(path, line, f'this row has nothing in the "{empty}" column')
-        if not _DATE.search(verified):
-            raise PromptError(path, line, f'the "Last verified" cell of "{name}" needs the date it was last checked, like 2026-11-24')
+        if not (_CHECKED.match(verified) or verified.casefold().startswith(NOT_VERIFIED.casefold())):
+            raise PromptError(path, line, f'the "Checked" cell of "{name}" must say either "Checked 2026-11-24 against <the page it was'
+                              f' checked on>" or "{NOT_VERIFIED}: <where it was found>"')
         resources.append(Resource(name, contact, what, verified))
     if not resources:
         raise PromptError(path, table_line, "the table has no rows; add one row per line or service")
