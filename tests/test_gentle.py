@@ -59,10 +59,39 @@ def load_error(root: Path) -> PromptError:
 def test_shipped_hints(shipped: Prompts) -> None:
     assert len(shipped.hints) >= 8
     phrases = {p for hint in shipped.hints for p in hint.phrases}
-    assert {"should have", "his fault", "my fault", "you always", "you never", "if only", "ruined", "selfish", "weak"} <= phrases
+    assert {"should have seen", "his fault", "my fault", "rock bottom", "in denial", "got clean", "dirty test"} <= phrases
     assert all(hint.suggestion for hint in shipped.hints)
     assert find_hints("Maybe I should have seen it.", shipped.hints) == [next(h.suggestion for h in shipped.hints
-                                                                            if "should have" in h.phrases)]
+                                                                            if "should have seen" in h.phrases)]
+
+
+MUST_HINT = (
+    "I should have seen it coming.", "It was my fault.", "It's his fault we are here.", "You always do this to us.",
+    "You never listen to anyone.", "If only I had called that night.", "The drugs ruined everything.", "He is so selfish.",
+    "She's weak, she just has no willpower.", "Why didn't you stop him?", "I failed him.", "He has to hit rock bottom first.",
+    "She is in denial.", "He got clean for two months.", "His test came back dirty.", "He was clean and sober at Christmas.",
+    "He is an addict.", "My brother is a crackhead.", "Stop enabling her.",
+)
+"""Sentences a family might write that each deserve a gentler thought (the golden set: each must get one)."""
+
+MUST_NOT_HINT = (
+    "We should have the letters ready by Friday.", "The kitchen was clean and the floor was dirty.", "The coffee was weak.",
+    "You never know how a day will go.", "You always have a place here.", "I went, if only to see his face.",
+    "The rain ruined the picnic.", "I felt selfish taking a day off.", "The signal was weak in the hills.",
+    "Why did you choose that place?", "The bank's denial of the loan came later.", "He hit the bottom step and slipped.",
+    "My shoulder hurts.", "She is a user of the library.", "We cleaned the house together.", "The test was on Monday.",
+)
+"""Ordinary sentences that must never get a hint: a thought that misfires teaches people to ignore them."""
+
+
+@pytest.mark.parametrize("sentence", MUST_HINT)
+def test_golden_sentences_that_must_get_a_thought(sentence: str, shipped: Prompts) -> None:
+    assert find_hints(sentence, shipped.hints), sentence
+
+
+@pytest.mark.parametrize("sentence", MUST_NOT_HINT)
+def test_golden_sentences_that_must_not_get_a_thought(sentence: str, shipped: Prompts) -> None:
+    assert find_hints(sentence, shipped.hints) == [], sentence
 
 
 def test_good_file(root: Path) -> None:
@@ -172,7 +201,7 @@ def test_fast_on_a_long_answer(shipped: Prompts) -> None:
     find_hints("warm the cache", shipped.hints)
     started = time.perf_counter()
     assert find_hints(text, shipped.hints) == []
-    assert find_hints(text + " if only", shipped.hints) != []
+    assert find_hints(text + " if only I", shipped.hints) != []
     assert time.perf_counter() - started < 0.1
 
 

@@ -188,7 +188,7 @@ def test_family_support_and_questions_are_proposed_for_every_family(prompts: Pro
     review = two_writers()
     support = RULES["family-support"](review, prompts)
     assert [p.id for p in support] == ["family-support"]
-    assert all(name in support[0].text for name in ("Al-Anon", "Nar-Anon", "SMART Recovery Family & Friends", "CRAFT", "counselling"))
+    assert all(name in support[0].text for name in ("Al-Anon", "Nar-Anon", "SMART Recovery Family & Friends", "CRAFT", "counseling"))
     asked = {p.id: p.text for p in RULES["questions"](review, prompts)}
     assert set(asked) == {"questions:model", "questions:independence", "questions:fees", "questions:if-no", "questions:family"}
     assert "referral fees" in asked["questions:independence"] and "written contract" in asked["questions:fees"]

@@ -27,7 +27,9 @@ MAX_HINTS = 2
 """At most this many thoughts are offered at once, so the note stays quiet."""
 
 LABEL_HINTS: tuple[Hint, ...] = (
-    Hint(("addict", "addicts", "junkie", "junkies", "junky", "druggie", "druggies"),
+    Hint(("addict", "addicts", "junkie", "junkies", "junky", "druggie", "druggies", "crackhead", "crackheads", "pillhead",
+          "pillheads", "dope fiend", "dope fiends", "drug abuser", "drug abusers", "substance abuser", "substance abusers",
+          "a drug user", "just a user"),
          "Try 'your loved one' or their name — people are more than their illness."),
     Hint(("enabler", "enablers", "enabling", "codependent", "co-dependent", "codependency"),
          "Labels like that can sting. Try saying what you did and what you hoped it would do; it made sense to you then."),

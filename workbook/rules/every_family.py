@@ -10,7 +10,7 @@ from .base import EVERY_FAMILY, Proposal, proposal
 def family_support(review: Review, prompts: Prompts) -> list[Proposal]:
     text = (
         "Find support for yourselves, whatever your loved one decides: Al-Anon or Nar-Anon, SMART Recovery Family & "
-        "Friends, a CRAFT group, or counselling for the family."
+        "Friends, a CRAFT group, or counseling for the family."
     )
     return [proposal("family-support", "aftercare", text, f"{EVERY_FAMILY}: your own wellbeing matters too")]
 

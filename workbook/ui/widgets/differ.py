@@ -20,7 +20,7 @@ def differ_text(review: Review, prompts: Any) -> Text:
     chart = Text()
     ratings = planning.ratings(review, prompts)
     if not any(ratings.values()):
-        chart.append('Nobody has rated the four causes yet. Each cause step starts with "How much did this contribute?"')
+        chart.append('Nobody has rated the four contributing factors yet. Each of those steps starts with "How much did this contribute?"')
         return chart
     for step in prompts.steps:
         if not step.cause:

@@ -61,7 +61,7 @@ class TimelineList(StepList):
     item_noun = "entry"
 
     def columns(self) -> tuple[str, ...]:
-        return ("When", "What happened", "Who", "Cause")
+        return ("When", "What happened", "Who", "Factor")
 
     def questions(self) -> list[Question]:
         return [q for q in self.step.questions if q.id in TimelineEntry.__dataclass_fields__]
