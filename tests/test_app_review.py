@@ -216,10 +216,10 @@ async def test_damaged_review_is_moved_aside_and_backup_offered(data_dir: Path) 
         await pilot.press("enter")
         await pilot.pause()
         await pilot.pause()
-        from workbook.ui.screens.dialogs import Confirm
+        from workbook.ui.screens.damaged import DamagedReview
 
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("tab", "enter")  # choose "Restore the backup"
+        assert isinstance(app.screen, DamagedReview)
+        await pilot.press("enter")  # "Restore the backup" has the focus: restoring loses nothing
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, WriterPicker)
@@ -228,7 +228,8 @@ async def test_damaged_review_is_moved_aside_and_backup_offered(data_dir: Path) 
         await pilot.pause()
         assert field(pilot, "since").query_one(TextArea).text == "He called twice"
     app.store.close()
-    assert list(path.parent.glob(f"{path.name}.corrupt-*")), "the damaged file is kept, never overwritten"
+    kept = [*path.parent.glob(f"{path.name}.corrupt-*"), *path.parent.glob(f"{path.name}.before-restore-*")]
+    assert kept, "the damaged file is kept, never overwritten"
 
 
 async def test_racing_through_the_steps_does_not_crash(data_dir: Path) -> None:

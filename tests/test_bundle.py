@@ -11,12 +11,19 @@ from hypothesis import strategies as st
 
 from tests.factories import MARIA, TOM, WHEN, answer, large_review, planned_review, sample_review
 from workbook.bundle import FORMAT, BundleError, from_bundle, merge, to_bundle
+from workbook.limits import NAME_MAX, TITLE_MAX
 from workbook.model import Member, Person, PersonView, Review, TimelineEntry
 from workbook.prompts import load_prompts
 
 PROMPTS = load_prompts()
 LATER = "2024-06-05T10:00:00+00:00"
 LATEST = "2024-06-07T08:00:00+00:00"
+
+
+def hexed(review: Review) -> Review:
+    """The review with an id shaped like the app's (32 hex digits): bundles with any other id are refused."""
+    review.id = "0123456789abcdef0123456789abcdef"
+    return review
 
 
 def twin(review: Review) -> Review:
@@ -26,7 +33,7 @@ def twin(review: Review) -> Review:
 
 @pytest.mark.parametrize("make", [sample_review, planned_review, large_review, lambda: Review(title="")])
 def test_round_trip_keeps_everything(make: object) -> None:
-    review = make()  # type: ignore[operator]
+    review = hexed(make())  # type: ignore[operator]
     text = to_bundle(review)
     data = json.loads(text)
     assert data["format"] == FORMAT and data["version"] == 1 and data["app_version"] and data["exported"]
@@ -35,9 +42,9 @@ def test_round_trip_keeps_everything(make: object) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.text(), st.text(), st.lists(st.text(), max_size=3))
+@given(st.text(max_size=TITLE_MAX), st.text(), st.lists(st.text(max_size=NAME_MAX), max_size=3))
 def test_round_trip_of_any_text(title: str, words: str, choices: list[str]) -> None:
-    review = sample_review()
+    review = hexed(sample_review())
     review.title = title
     answer(review, "what-happened", "since", MARIA, words + "\ud800")  # even a lone surrogate survives (JSON escapes it)
     answer(review, "what-happened", "safety_events", TOM, choices)
@@ -129,7 +136,7 @@ def test_merging_a_different_review_is_refused() -> None:
 
 
 def _bundle(**changes: object) -> str:
-    data = json.loads(to_bundle(sample_review()))
+    data = json.loads(to_bundle(hexed(sample_review())))
     data.update(changes)
     return json.dumps(data)
 
@@ -149,7 +156,7 @@ def _bundle(**changes: object) -> str:
         (_bundle(version=0), "version number"),
         (_bundle(review=None), "damaged"),
         (_bundle(review={"title": 5}), "damaged"),
-        (_bundle(review={**sample_review().to_dict(), "id": "../../etc/passwd"}), "id is not valid"),
+        (_bundle(review={**sample_review().to_dict(), "id": "../../etc/passwd"}), "id this app does not use"),
         (_bundle(review={**sample_review().to_dict(), "members": [{"name": None}]}), "damaged"),
         (_bundle(review={**sample_review().to_dict(), "answers": {"plan": {"next_place": {MARIA: {"value": 5, "updated": WHEN}}}}}),
          "damaged"),

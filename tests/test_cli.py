@@ -208,7 +208,7 @@ def test_titles_with_control_characters_are_listed_safely(run: Run, tmp_path: Pa
     review.title = "Danny\x1b[31m red\nnext line"
     saved(tmp_path / "data", review)
     found = run("list")
-    assert found.returncode == 0 and "\x1b" not in found.stdout and "Danny [31m red next line" in found.stdout
+    assert found.returncode == 0 and "\x1b" not in found.stdout and "Danny\u241b[31m red next line" in found.stdout
 
 
 def test_an_unforeseen_error_is_a_sentence_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:

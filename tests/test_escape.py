@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from workbook.export.escape import cell, escape_block, escape_inline, fenced
+from workbook.export.escape import cell, escape_block, escape_inline, fenced, show_controls
 
 HOSTILE = [
     "# Heading",
@@ -63,9 +63,10 @@ md = MarkdownIt("js-default")
 
 
 def normalised(text: str) -> str:
-    """What a reader should see: Markdown line endings, NUL replaced, runs of spaces, tabs and newlines as one space."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-    return re.sub(r"[ \t\n]+", " ", text).strip(" \x0b\x0c")  # CommonMark trims these at the ends of cells and headings
+    """What a reader should see: Markdown line endings, controls shown (tested on their own below), runs of spaces, tabs
+    and newlines as one space."""
+    text = show_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return re.sub(r"[ \t\n]+", " ", text).strip(" ")  # CommonMark trims spaces at the ends of cells and headings
 
 
 def visible(text: str) -> str:
@@ -139,7 +140,7 @@ def test_paragraph_stays_paragraphs(text: str) -> None:
 def test_fenced_keeps_text_exactly(text: str) -> None:
     tokens = md.parse(f"# Title\n\n{fenced(text)}\n\nAfter.")
     assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close", "fence", "paragraph_open", "inline", "paragraph_close"]
-    expected = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    expected = show_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     assert tokens[3].content == (expected if expected.endswith("\n") or not expected else expected + "\n")
 
 
@@ -187,3 +188,40 @@ def test_random_paragraphs(text: str) -> None:
 def test_lines_of_unicode_spaces_leave_no_stray_backslash(text: str) -> None:
     html = md.render(escape_block(text))
     assert "\\" not in html
+
+
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""What a terminal or a bidi-aware reader acts on: none of it may leave the escape functions."""
+
+
+def test_controls_are_shown_not_passed_on() -> None:
+    assert show_controls("\x1b]0;pwned\x07 \x1b[2J") == "\u241b]0;pwned\u2407 \u241b[2J"
+    assert show_controls("del\x7f bs\x08 nul\x00 vt\x0b ff\x0c us\x1f") == "del\u2421 bs\u2408 nul\ufffd vt\u240b ff\u240c us\u241f"
+    assert show_controls("csi\x9b1m nel\x85") == "csi[U+009B]1m nel[U+0085]"
+    assert show_controls("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") == (
+        "[U+202A][U+202B][U+202C][U+202D][U+202E][U+2066][U+2067][U+2068][U+2069]")
+    assert show_controls("tab\tline\nreturn\r") == "tab\tline\nreturn\r"  # line endings are for each context to decide
+
+
+@pytest.mark.parametrize("text", ["Zoë, José, Ja\u0301n", "👨\u200d👩\u200d👧\u200d👦 🏳️\u200d🌈", "\u05e9\u05dc\u05d5\u05dd \u200f!",
+                                  "\u0645\u0631\u062d\u0628\u0627 \u061c\u200e", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"])
+def test_real_text_is_kept_as_written(text: str) -> None:
+    assert show_controls(text) == text
+    assert escape_inline(text) == text.translate({ord("!"): "\\!", ord(","): "\\,"})
+
+
+def test_every_context_shows_an_escape_sequence() -> None:
+    text = "a\x1b]0;pwned\x07b \u202eevil"
+    for out in (escape_inline(text), cell(text), escape_block(text), fenced(text)):
+        assert not CONTROLS.search(out)
+        assert "a\u241b]0;pwned\u2407b [U+202E]evil" in out.replace("\\", "")
+    assert escape_inline(text) == "a\u241b\\]0\\;pwned\u2407b \\[U\\+202E\\]evil"
+    assert md.render(escape_block(text)) == "<p>a\u241b]0;pwned\u2407b [U+202E]evil</p>\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_no_control_ever_leaves_the_escapes(text: str) -> None:
+    for out in (escape_inline(text), cell(text), escape_block(text), fenced(text), show_controls(text)):
+        assert not CONTROLS.search(out)
+    assert show_controls(show_controls(text)) == show_controls(text)

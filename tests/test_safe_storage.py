@@ -72,9 +72,11 @@ def test_package_exports_the_public_api() -> None:
             "list_backups",
             "open_database",
             "atomic_write_bytes",
+            "FolderError",
+            "LinkRefusedError",
         ]
     )
-    for name in storage_pkg.__all__:
+    for name in safe_json.__all__:
         assert getattr(storage_pkg, name) is getattr(safe_json, name)
 
 
@@ -337,8 +339,9 @@ def test_failed_replace_keeps_the_file_and_drops_the_cache(db_path: Path, monkey
         raise OSError(errno.EIO, "simulated I/O error")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError, match="simulated"):
+    with pytest.raises(OSError, match="disk reported a fault") as raised:
         db.update({"x": 2}, doc_ids=[1])
+    assert raised.value.errno == errno.EIO and isinstance(raised.value, StorageError)  # plain words, errno kept
     monkeypatch.undo()
     assert db_path.read_bytes() == before and tmp_files(db_path.parent) == []
     assert db.get(doc_id=1) == {"x": 1}
@@ -468,3 +471,32 @@ def test_folder_that_cannot_be_created_gives_a_storage_error(tmp_path: Path) -> 
     blocker.write_text("")
     with pytest.raises(StorageError, match="could not prepare"):
         SafeJSONStorage(blocker / "review.json")
+
+
+def test_saving_the_same_content_rotates_no_backup(db_path: Path) -> None:
+    with open_database(db_path) as db:
+        db.insert({"x": 1})
+    for _ in range(3):  # opened, "saved" without a change, closed
+        storage = SafeJSONStorage(db_path, backup_interval=0.0)
+        storage.write(storage.read() or {})
+        storage.close()
+    assert list_backups(db_path) == []
+    storage = SafeJSONStorage(db_path, backup_interval=0.0)
+    storage.write({"_default": {"1": {"x": 2}}})  # a real change: now the old content is kept
+    storage.close()
+    assert [p.name for p in list_backups(db_path)] == ["review.json.bak1"]
+
+
+@pytest.mark.parametrize("linked", ["review.json", "review.json.bak1", "review.json.lock"])
+def test_a_linked_file_is_refused_and_its_target_untouched(tmp_path: Path, linked: str) -> None:
+    folder = tmp_path / "data"
+    seeded(folder / "review.json")
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"_default": {"1": {"x": "not yours"}}}')
+    os.chmod(outside, 0o644)
+    (folder / linked).unlink()
+    (folder / linked).symlink_to(outside)
+    with pytest.raises(StorageError, match="link") as raised:
+        open_database(folder / "review.json")
+    assert str(folder / linked) in str(raised.value)
+    assert mode_of(outside) == 0o644 and "not yours" in outside.read_text()

@@ -7,10 +7,17 @@ as the app would. Plain TinyDB's JSONStorage leaves an unreadable file in about 
 section 3); the safe storage must leave none, and must never lose a save that was acknowledged.
 
 WORKBOOK_SIGKILL_ROUNDS sets the number of kills (default 200; CI can use 50). WORKBOOK_SIGKILL_SEED replays a run.
+
+The same is done to the review store while it creates reviews and imports new ones (a forked child loops over
+`ReviewStore.create`, or over what `import` does with a review that is new here, and is killed at a random
+moment): no kill may leave a review file that holds only its meta part (a "stub", which older versions left in
+46 of 100 kills), an unreadable file, or a listed review that does not open. WORKBOOK_STORE_KILLS sets the kills
+of each kind (default 60; the figures in the issue's closing note come from 500 each).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -24,8 +31,12 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from workbook.storage import CorruptDatabaseError, DatabaseLockedError, SafeJSONStorage, open_database
+from workbook.store import ReviewNotFoundError, ReviewStore
+
+from .factories import planned_review
 
 ROUNDS = int(os.environ.get("WORKBOOK_SIGKILL_ROUNDS", "200"))
+STORE_KILLS = int(os.environ.get("WORKBOOK_STORE_KILLS", "60"))
 DOCS = 300
 MAX_KILL_DELAY = 0.150  # seconds; short keeps 200 rounds well under a minute
 
@@ -186,3 +197,97 @@ def test_second_process_is_refused_and_the_first_keeps_every_write(tmp_path: Pat
     with open_database(path) as db:
         assert db.table("meta").get(doc_id=1) == {"counter": rounds}
         assert sorted(doc["n"] for doc in db.table("docs").all()) == list(range(rounds))
+
+
+def _store_writer(root: Path, ready_fd: int, kind: str, seed: int) -> None:
+    """The child: open the store as the app does, say so, then create (or import) reviews until killed."""
+    try:
+        _write_reviews(root, ready_fd, kind, seed)
+    except BaseException:
+        import traceback
+
+        root.with_name(root.name + ".failed").write_text(traceback.format_exc())  # for the parent's message
+        raise
+
+
+def _write_reviews(root: Path, ready_fd: int, kind: str, seed: int) -> None:
+    from workbook.bundle import from_bundle, to_bundle
+
+    rng = random.Random(seed)
+    store = ReviewStore(root)
+    sample = planned_review()
+    sample.id = "0" * 32
+    bundle = to_bundle(sample)
+    from_bundle(bundle)  # the first check compiles the bundle schema: done before the kills start
+    os.write(ready_fd, b"r")
+    deadline = time.monotonic() + 10  # never outlive a parent that died
+    while time.monotonic() < deadline:
+        if kind == "create":
+            store.create(f"Review {rng.randrange(10**6)}")
+            continue
+        incoming = from_bundle(bundle)
+        incoming.id = f"{rng.getrandbits(128):032x}"  # a review that is new here, as a bundle from elsewhere is
+        try:
+            store.load(incoming.id)
+        except ReviewNotFoundError:
+            store.release(incoming)  # what `import` does with a review it does not have yet
+
+
+def run_store_kills(folder: Path, kind: str, kills: int, seed: int) -> dict[str, Any]:
+    """Kill a creating (or importing) store `kills` times; return what each kill left behind."""
+    rng = random.Random(seed)
+    stubs: list[str] = []
+    unreadable: list[str] = []
+    unopenable: list[str] = []
+    temps: list[str] = []
+    reviews_written = 0
+    for round_no in range(kills):
+        root = folder / f"{kind}-{round_no}"
+        ready_r, ready_w = os.pipe()
+        pid = _fork(_store_writer, root, ready_w, kind, rng.randrange(2**32))
+        os.close(ready_w)
+        os.read(ready_r, 1)  # the store is open: from now on every kill lands inside create or import
+        os.close(ready_r)
+        time.sleep(rng.uniform(0, 0.040))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        failed = root.with_name(root.name + ".failed")
+        why = failed.read_text() if failed.exists() else ""
+        assert os.WIFSIGNALED(status), f"the {kind} loop failed on its own before the kill:\n{why}"
+        for path in sorted((root / "reviews").glob("*.json")):  # as the kill left them, before anything tidies
+            try:
+                data = json.loads(path.read_bytes())
+            except ValueError as error:
+                unreadable.append(f"{kind} kill {round_no}: {path.name}: {error}")
+                continue
+            if not data.get("review", {}).get("1"):
+                stubs.append(f"{kind} kill {round_no}: {path.name} holds {sorted(data)}")
+        store = ReviewStore(root)  # as the app opens it next
+        try:
+            for summary in store.summaries():
+                reviews_written += 1
+                try:
+                    store.load(summary.id)
+                except Exception as error:  # any failure to open is what is counted
+                    unopenable.append(f"{kind} kill {round_no}: {summary.id}: {error}")
+        finally:
+            store.close()
+        temps += [p.name for p in (root / "reviews").iterdir() if p.name.endswith(".tmp")]  # the open tidies them
+    return {"stubs": stubs, "unreadable": unreadable, "unopenable": unopenable, "reviews": reviews_written, "temps": temps}
+
+
+@pytest.mark.parametrize("kind", ["create", "import"])
+def test_sigkill_inside_create_and_import_never_leaves_a_stub(tmp_path: Path, kind: str) -> None:
+    seed = int(os.environ.get("WORKBOOK_SIGKILL_SEED", time.time_ns() % 2**32))
+    started = time.monotonic()
+    result = run_store_kills(tmp_path, kind, STORE_KILLS, seed)
+    print(f"\nSIGKILL inside {kind}: {STORE_KILLS} kills in {time.monotonic() - started:.1f} s, seed {seed}: "
+          f"{len(result['stubs'])} stubs, {len(result['unreadable'])} unreadable, {len(result['unopenable'])} unopenable, "
+          f"{result['reviews']} reviews written whole")
+    context = f"(replay with WORKBOOK_SIGKILL_SEED={seed})"
+    assert result["stubs"] == [], context
+    assert result["unreadable"] == [], context
+    assert result["unopenable"] == [], context
+    assert result["temps"] == [], "temp files survived the next open"
+    assert result["reviews"] >= STORE_KILLS // 4, "the writer hardly ran"
+

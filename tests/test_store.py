@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from workbook.store import ReviewNotFoundError, ReviewStore, WorkbookInUseError
 
 
 @pytest.fixture
-def store(data_dir: Path) -> ReviewStore:
+def store(data_dir: Path) -> Iterator[ReviewStore]:
     s = ReviewStore(data_dir)
     yield s
     s.close()

@@ -1,7 +1,9 @@
 """Command line entry point: `intervention-workbook` (or `python -m workbook`).
 
 With no command it opens the workbook. Errors a family can meet (another copy already open, an
-unreadable data folder, a damaged prompt file) are printed as plain sentences, never tracebacks.
+unreadable data folder, a full disk, a planted link, a damaged prompt file) are printed as plain
+sentences, never tracebacks. A data folder made read-only on purpose is opened for reading (the store
+decides, and says so in `store.notices`, which the app shows once after start).
 If the workbook itself fails, the exit code is 1, the family is told in a few plain words that
 their writing was saved, and the technical details go to a crash log in the data folder
 (`crash-<time>.log`, readable only by them) for whoever helps them.

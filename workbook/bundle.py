@@ -8,21 +8,21 @@ older one is kept beneath it (and listed in the `MergeReport`), so the family ca
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .controls import show_controls_in
+from .limits import BUNDLE_MAX_BYTES, DEPTH_MAX
 from .model import Answer, Person, PersonView, Review, TimelineEntry, is_blank, is_newer, is_writing, parse_stamp
+from .validate import ReviewDataError, validate_bundle
 
 if TYPE_CHECKING:
     from .prompts import Prompts
 
 FORMAT = "intervention-workbook-bundle"
 VERSION = 1
-_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
-"""Ids are used in file names and as keys, so nothing else (no dots, no slashes) is accepted."""
 _WORDS = {"added": "text", "options": "notes", "commitments": "consequence", "answers_prepared": "response", "tasks": "what"}
 """For each list in the plan, the field that holds a person's own words (kept in full on a conflict)."""
 
@@ -73,13 +73,19 @@ def to_bundle(review: Review, *, exported: str | None = None) -> str:
     return json.dumps(payload, indent=1) + "\n"
 
 
-def from_bundle(text: str | bytes) -> Review:
-    """Read bundle text back into a review.
+def from_bundle(text: str | bytes, prompts: Prompts | None = None) -> Review:
+    """Read bundle text back into a review, checking every field first (see workbook/validate.py).
+
+    With `prompts`, answers to choice questions must also be choices those questions have.
 
     Raises:
-        BundleError: for a file that is not a bundle, is cut short, comes from a newer version
-            of the app, or holds damaged review data.
+        BundleError: for a file that is not a bundle, is cut short, is larger than any review,
+            comes from a newer version of the app, or holds damaged review data; the message is
+            a plain sentence naming what is wrong.
     """
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > BUNDLE_MAX_BYTES:
+        raise BundleError(too_big(size))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -87,14 +93,7 @@ def from_bundle(text: str | bytes) -> Review:
             raise BundleError("This file is not an Intervention Workbook bundle (it is not text).") from error
     if not text.strip():
         raise BundleError("This bundle file is empty. Copy it again from the other computer.")
-    try:
-        data = json.loads(text)
-    except ValueError as error:
-        stripped = text.strip()
-        cut_short = isinstance(error, json.JSONDecodeError) and error.pos >= len(text.rstrip())
-        if cut_short or (stripped.startswith("{") and not stripped.endswith("}")):
-            raise BundleError("This bundle file is incomplete (it stops part-way). Copy it again from the other computer.") from error
-        raise BundleError("This file is not an Intervention Workbook bundle (it is not readable JSON).") from error
+    data = _parse(text)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BundleError("This file is not an Intervention Workbook bundle.")
     version = data.get("version")
@@ -102,49 +101,55 @@ def from_bundle(text: str | bytes) -> Review:
         raise BundleError("This bundle is damaged: its version number is missing or wrong.")
     if version > VERSION:
         raise BundleError(f"This bundle was made by a newer version of Intervention Workbook (bundle version {version}); please update.")
-    raw = data.get("review")
+    if _depth(data) > DEPTH_MAX:
+        raise BundleError(TOO_DEEP)
     try:
-        review = Review.from_dict(raw if isinstance(raw, dict) else {})
-        _check(review)
+        validate_bundle(data, prompts)
+        # Control characters are shown, never acted on, on every screen and in every export (workbook/controls.py).
+        return Review.from_dict(show_controls_in(data["review"]))
+    except ReviewDataError as error:
+        raise BundleError(f"This bundle is damaged: {error}.") from error
+    except ValueError as error:  # not expected after validation; still a plain refusal, never a crash
+        raise BundleError("This bundle is damaged: its review could not be read.") from error
+
+
+TOO_DEEP = f"This bundle is damaged: it is nested more than {DEPTH_MAX} levels deep (a review needs fewer than 10)."
+
+
+def too_big(size: int) -> str:
+    """The refusal for a bundle file of `size` bytes, larger than any review can be."""
+    return (f"This bundle is too large to be a review: it is {size / 1_000_000:.1f} MB, and the limit is "
+            f"{BUNDLE_MAX_BYTES // 1_000_000} MB (even a very long review is well under 1 MB).")
+
+
+def _no_constant(name: str) -> Any:
+    raise BundleError(f"This bundle is damaged: it holds {name}, which is not a number the app can use.")
+
+
+def _parse(text: str) -> Any:
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError as error:
+        raise BundleError(TOO_DEEP) from error
     except ValueError as error:
-        raise BundleError(f"The review in this bundle is damaged, so it was not used: {error}.") from error
-    return review
+        stripped = text.strip()
+        cut_short = isinstance(error, json.JSONDecodeError) and error.pos >= len(text.rstrip())
+        if cut_short or (stripped.startswith("{") and not stripped.endswith("}")):
+            raise BundleError("This bundle file is incomplete (it stops part-way). Copy it again from the other computer.") from error
+        raise BundleError("This file is not an Intervention Workbook bundle (it is not readable JSON).") from error
 
 
-def _check(review: Review) -> None:
-    """Reject data the app could not show or save (from_dict only checks the outline)."""
-
-    def text(value: object, what: str) -> None:
-        if not isinstance(value, str):
-            raise ValueError(f"{what} should be text")
-
-    if not _ID.fullmatch(review.id):
-        raise ValueError("its id is not valid")
-    for member in review.members:
-        text(member.name, "a writer's name")
-        text(member.relationship, "a writer's relationship")
-        if not _ID.fullmatch(member.id):
-            raise ValueError("a writer's id is not valid")
-    for step, questions in review.answers.items():
-        for question, by_member in questions.items():
-            for answer in by_member.values():
-                value = answer.value
-                if not isinstance(value, str) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                    raise ValueError(f"an answer in {step} / {question} is neither text nor a list of choices")
-                text(answer.updated, "an answer's date")
-    for entry in review.timeline:
-        for name in ("phase", "what", "who", "cause", "author", "id", "updated"):
-            text(getattr(entry, name), f"a timeline entry's {name}")
-    for person in review.people:
-        for name in ("name", "relationship", "role", "present", "id", "updated"):
-            text(getattr(person, name), f"a person's {name}")
-        for view in person.views.values():
-            for name in ("helped", "next_time", "why", "updated"):
-                text(getattr(view, name), f"a view's {name}")
-            if not isinstance(view.concerns, list) or not all(isinstance(c, str) for c in view.concerns):
-                raise ValueError("a view's concerns should be a list of text")
-    for name in ("title", "created", "updated", "last_step", "last_writer"):
-        text(getattr(review, name), f"the review's {name}")
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest (without recursion, so no depth can break it)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > DEPTH_MAX:
+            break
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 # -- merging ----------------------------------------------------------------------------------

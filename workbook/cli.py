@@ -1,4 +1,4 @@
-"""Command-line commands: `list`, `export` and `import`.
+"""Command-line commands: `list`, `export`, `import` and `trash`.
 
 Each command prints plain sentences (errors to stderr, never a traceback) and exits 0 when it
 worked, 1 when it could not, and 2 for a mistake in how it was called. Heavy modules are imported
@@ -8,9 +8,9 @@ inside the handlers, so `intervention-workbook --help` stays quick.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
 
 
 def add_commands(subparsers: Any) -> None:
-    """Add `list`, `export` and `import` to the main parser's subcommands."""
+    """Add `list`, `export`, `import` and `trash` to the main parser's subcommands."""
     listing = subparsers.add_parser("list", help="list the reviews kept in the data folder")
     listing.set_defaults(handler=guarded(list_reviews))
 
@@ -48,6 +48,16 @@ def add_commands(subparsers: Any) -> None:
     importing.add_argument("file", metavar="FILE", help="the bundle file (.json)")
     importing.set_defaults(handler=guarded(import_bundle))
 
+    trashing = subparsers.add_parser(
+        "trash",
+        help="list deleted reviews, or empty the trash (--empty)",
+        description="Deleted reviews are kept in the trash, with their backup copies, until the trash is emptied. "
+        "With no option this lists them; --empty removes them for good (it asks first).",
+    )
+    trashing.add_argument("--empty", action="store_true", help="remove every deleted review for good (asks first)")
+    trashing.add_argument("--yes", "-y", action="store_true", help="with --empty: do not ask first")
+    trashing.set_defaults(handler=guarded(trash_command))
+
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Run a command so that even an unforeseen error is a plain sentence and exit code 1, not a traceback."""
@@ -70,8 +80,15 @@ def fail(message: str) -> int:
 
 
 def plain(text: str, limit: int = 0) -> str:
-    """User text made safe for a terminal: no control characters (so no escape sequences)."""
-    cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs") else c for c in text)
+    """User text made safe for one line of a terminal: control characters are shown, never run.
+
+    ESC shows as "␛" and a bidi override as "[U+202E]", exactly as in the exports (one function,
+    workbook/export/escape.py, decides this); line breaks and tabs become spaces. Accents, emoji
+    (with their joiners) and right-to-left letters are kept as they are.
+    """
+    from .controls import show_controls
+
+    cleaned = re.sub(r"[\t\n\r\u2028\u2029]", " ", show_controls(text))
     cleaned = re.sub(r" {2,}", " ", cleaned).strip()
     return cleaned[: limit - 1] + "…" if limit and len(cleaned) > limit else cleaned
 
@@ -95,7 +112,7 @@ def list_reviews(args: argparse.Namespace) -> int:
         print("No reviews yet.")
         return 0
     try:
-        store = ReviewStore(root, read_only=True)
+        store = ReviewStore(root, read_only=True)  # reads only: works beside the app, never changes a file
         try:
             summaries = store.summaries()
         finally:
@@ -106,12 +123,23 @@ def list_reviews(args: argparse.Namespace) -> int:
         print("No reviews yet.")
         return 0
     rows = [("ID", "Title", "Intervention date", "Last edited")]
-    rows += [(s.id[:8], plain(s.title, 40), plain(s.intervention_date, 20) or "-", _when(s.updated) if s.updated else "-")
+    rows += [(s.id[:8], _listed_title(s), plain(s.intervention_date, 20) or "-", _when(s.updated) if s.updated else "-")
              for s in summaries]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for row in rows:
         print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=False)) + "  " + row[3])
+    if any(s.damaged for s in summaries):
+        print("\nA review marked DAMAGED could not be read; nothing in it has been overwritten.\n"
+              "Open the workbook and choose it to restore a backup copy (or to delete it).")
     return 0
+
+
+def _listed_title(summary: Any) -> str:
+    """A title for the list; a damaged review says so, and whether a backup can bring it back."""
+    if not summary.damaged:
+        return plain(summary.title, 40)
+    backups = {0: "no backup", 1: "1 backup"}.get(summary.backups, f"{summary.backups} backups")
+    return f"{plain(summary.title, 30)} (DAMAGED: {summary.damaged}; {backups})"
 
 
 def _open_review(args: argparse.Namespace) -> Any:
@@ -130,6 +158,10 @@ def _open_review(args: argparse.Namespace) -> Any:
         finally:
             store.close()
     except (StorageError, OSError) as error:
+        from .storage import CorruptDatabaseError
+
+        if isinstance(error, CorruptDatabaseError) and error.backups:
+            return f"{plain(str(error))}\nOpen the workbook and choose that review to restore its backup copy."
         return plain(str(error)) if isinstance(error, StorageError) else f"the review could not be read ({error})."
 
 
@@ -148,8 +180,9 @@ def _find(store: ReviewStore, key: str) -> str:
 
 
 def _slug(title: str) -> str:
-    cleaned = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower())
-    return cleaned.strip("-")[:60].strip("-") or "review"
+    from .export import slug  # one rule for file names, shared with the app
+
+    return slug(title)
 
 
 def export_review(args: argparse.Namespace) -> int:
@@ -193,11 +226,11 @@ def _render(review: Any, fmt: str, initials: bool) -> str:
         from .bundle import to_bundle
 
         return to_bundle(review)
-    from .export import render_html, render_markdown
+    from .export import page_title, render_html, render_markdown
     from .prompt_cache import cached_prompts
 
     text = render_markdown(review, cached_prompts(), initials=initials)
-    return render_html(text, f"Review: {review.title}" if not initials else "Review summary") if fmt == "html" else text
+    return render_html(text, page_title(review, initials=initials)) if fmt == "html" else text
 
 
 def import_bundle(args: argparse.Namespace) -> int:
@@ -208,49 +241,80 @@ def import_bundle(args: argparse.Namespace) -> int:
     from .prompts import PromptError
     from .storage import StorageError
     from .store import ReviewStore
+    from .validate import SchemaMissingError
 
     source = Path(args.file).expanduser()
+    unchanged = "Nothing saved here was changed."
+    raw = _read_bundle(source)
+    if isinstance(raw, str):
+        return fail(f"{source} was not imported. {raw} {unchanged}")
     try:
-        raw = source.read_bytes()
-    except OSError as error:
-        return fail(f"{source} could not be read ({error.strerror or error}).")
-    try:
-        incoming = from_bundle(raw)
         prompts = cached_prompts()
+        incoming = from_bundle(raw, prompts)
     except BundleError as error:
-        return fail(f"{source} was not imported. {error}")
+        return fail(f"{source} was not imported. {error} {unchanged}")
     except PromptError as error:
         return fail(f"a question file could not be read, so nothing was imported.\n  {error}")
-    if not re.fullmatch(r"[0-9a-f]{8,64}", incoming.id):
-        return fail(f"{source} was not imported. The review in it has an id this app does not use ({plain(incoming.id, 40)}).")
+    except SchemaMissingError as error:
+        return fail(f"nothing was imported. {error}")
     root = data_dir(args.data_dir)
     try:
         store = ReviewStore(root, progress=lambda review: review_progress(review, prompts))
     except StorageError as error:  # includes the app being open (DatabaseLockedError)
         return fail(f"nothing was imported.\n{error}")
+    written = [False]
     try:
-        return _import_into(store, incoming, prompts)
+        return _import_into(store, incoming, prompts, written)
     except (StorageError, OSError) as error:
+        if written[0]:
+            return fail(f"the review was saved, but the list of reviews could not be brought up to date ({plain(str(error), 200)}).\n"
+                        "Nothing was lost: the list is rebuilt the next time the workbook opens.")
         return fail(f"the review could not be saved, so nothing was imported.\n  {error}")
     finally:
         store.close()
 
 
-def _import_into(store: ReviewStore, incoming: Any, prompts: Any) -> int:
+def _read_bundle(source: Path) -> bytes | str:
+    """The bundle file's bytes, or why it cannot be used; its size is checked before anything is read."""
+    import stat
+
+    from .bundle import too_big
+    from .limits import BUNDLE_MAX_BYTES
+
+    try:
+        with source.open("rb") as handle:
+            found = os.fstat(handle.fileno())
+            if not stat.S_ISREG(found.st_mode):
+                return "It is not a file."
+            if found.st_size > BUNDLE_MAX_BYTES:
+                return too_big(found.st_size)
+            raw = handle.read(BUNDLE_MAX_BYTES + 1)  # no more than the limit, even if the file grows while it is read
+    except OSError as error:
+        return f"It could not be read ({error.strerror or error})."
+    return too_big(len(raw)) if len(raw) > BUNDLE_MAX_BYTES else raw
+
+
+def _import_into(store: ReviewStore, incoming: Any, prompts: Any, written: list[bool]) -> int:
+    """Add or merge the review; `written[0]` becomes True once it is on disk, so a later failure is not reported as nothing saved."""
     from .bundle import merge
     from .store import ReviewNotFoundError
+    from .validate import ReviewDataError, validate_review
 
     try:
         current = store.load(incoming.id)
     except ReviewNotFoundError:
-        store.release(incoming)
+        _keep(store, incoming, written)
         print(f"Imported \u201c{plain(incoming.title, 60)}\u201d as a new review (id {incoming.id[:8]}).")
         return 0
     report = merge(current, incoming, prompts)
+    try:  # two long versions of one answer kept together could pass a limit: then nothing is written
+        validate_review(current.to_dict())
+    except ReviewDataError as error:
+        return fail(f"the bundle was not imported: merged with the review here, {error}. Nothing saved here was changed.")
     if not report.changed:
         print(f"Nothing new: \u201c{plain(current.title, 60)}\u201d here already has everything in that bundle.")
         return 0
-    store.release(current)
+    _keep(store, current, written)
     added = report.answers_added + report.entries_added
     counts = [_count(added, "new answer or entry", "new answers or entries"),
               _count(report.answers_updated, "answer updated", "answers updated"),
@@ -266,5 +330,68 @@ def _import_into(store: ReviewStore, incoming: Any, prompts: Any) -> int:
     return 0
 
 
+def _keep(store: ReviewStore, review: Any, written: list[bool]) -> None:
+    """Save the review, then refresh its line in the list and close it (release saves again, which changes nothing)."""
+    store.save(review)
+    written[0] = True
+    store.release(review)
+
+
 def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
+
+
+def trash_command(args: argparse.Namespace) -> int:
+    """`trash`: list what is in the trash; `trash --empty`: remove it for good, after asking."""
+    from .paths import data_dir
+    from .storage import StorageError
+    from .store import TRASH_KEPT, ReviewStore, WorkbookInUseError
+
+    root = data_dir(args.data_dir)
+    if not (root / "trash").is_dir():
+        print("The trash is empty.")
+        return 0
+    try:
+        store = ReviewStore(root, read_only=not args.empty)
+    except WorkbookInUseError:
+        return fail("the trash cannot be emptied while the workbook is open.\nClose the workbook first, then try again. "
+                    "Nothing was removed.")
+    except (StorageError, OSError) as error:
+        return fail(f"the trash in {root} could not be read.\n  {plain(str(error))}")
+    try:
+        items = store.trash_items()
+        if not items:
+            print("The trash is empty.")
+            return 0
+        if not args.empty:
+            print(f"In the trash ({_count(len(items), 'deleted review', 'deleted reviews')}). {TRASH_KEPT}")
+            for item in items:
+                when = item.deleted.strftime("%Y-%m-%d %H:%M") if item.deleted else "some time ago"
+                print(f"  deleted {when}  {plain(item.title, 60)}")
+            print(f"To remove them for good: {PROG} trash --empty")
+            return 0
+        if store.read_only:
+            return fail("this folder is read-only, so the trash cannot be emptied. Nothing was removed.")
+        what = _count(len(items), "deleted review", "deleted reviews")
+        if not args.yes and not _confirm(f"Remove {what} from the trash for good, with their backup copies? "
+                                         "This cannot be undone. Type yes to go on: "):
+            print("Nothing was removed.")
+            return 0
+        removed = store.empty_trash()
+    except StorageError as error:
+        return fail(f"the trash could not be emptied.\n  {plain(str(error))}")
+    finally:
+        store.close()
+    print(f"The trash is empty now: {_count(removed, 'deleted review was', 'deleted reviews were')} removed for good.")
+    return 0
+
+
+def _confirm(question: str) -> bool:
+    """Ask on the terminal; no answer (no terminal, end of input) is a no."""
+    try:
+        answer = input(question)
+    except EOFError:
+        print()
+        return False
+    return answer.strip().casefold() in ("y", "yes")
+

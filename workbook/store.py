@@ -1,94 +1,65 @@
-"""The family's reviews on disk: one TinyDB file per review, plus a small index.
+"""The family's reviews on disk: one file per review, plus a small index.
 
-Layout of the data folder (created 0700; every file 0600):
+Layout of the data folder (0700; every file 0600):
 
     workbook.lock          held while the app has the folder open (one copy at a time)
-    index.json             summaries for the list of reviews; a cache, rebuilt when stale
-    reviews/<id>.json      one review each, written atomically with rotating backups
-    trash/                 deleted reviews, moved here rather than destroyed
+    index.json             summaries for the list of reviews; a cache, rebuilt when stale or damaged
+    reviews/<id>.json      one review each, written whole in one atomic save, with rotating backups
+    trash/                 deleted reviews, moved here rather than destroyed, until the trash is emptied
 
-One file per review keeps every save the size of that review, however many reviews the family
-keeps. The index is only rewritten when a review is created, renamed, deleted or closed; a
-summary whose file changed since (say, after a crash) is recomputed from the file itself.
+One file per review keeps every save the size of that review, however many reviews the family keeps.
+The folder's edges are in workbook/storage: `folder` (links refused, permissions, read-only on purpose),
+`index` (the cache), `reviews` (reading and checking one file), `trash`. Every problem reaches the caller
+as a StorageError whose text is written for the family; a damaged review stays in the list, marked, with
+its backups counted, until the family restores or deletes it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document
-
+from .limits import TITLE_MAX
 from .model import SCHEMA_VERSION, Review
-from .storage import (
-    CorruptDatabaseError,
-    DatabaseLockedError,
-    NewerSchemaError,
-    StorageError,
-    open_database,
-)
+from .storage import CorruptDatabaseError, NewerSchemaError, SafeJSONStorage, StorageError, trash
+from .storage import folder as data_folder
+from .storage import reviews as files
+from .storage.errors import FolderError
+from .storage.index import SummaryIndex
+from .storage.lock import WorkbookInUseError, release_folder_lock, take_folder_lock
+from .storage.trash import TrashedReview
 
 ProgressFn = Callable[[Review], tuple[int, int]]
 
+TRASH_KEPT = "Deleted reviews are kept in the trash, with their backup copies, until the trash is emptied."
+"""How long deleted reviews are kept, for the delete dialog."""
 
-class WorkbookInUseError(DatabaseLockedError):
-    """Another copy of the app already has this data folder open.
-
-    `holder` is the process id written in the lock file by the copy that holds it (None when the file
-    does not say, as with a copy from before the id was recorded, or one that is just starting).
-    """
-
-    def __init__(self, path: Path, holder: int | None = None) -> None:
-        self.path = path
-        self.holder = holder
-        folder = f"Intervention Workbook is already open on this computer, using the data in\n  {path.parent}\n"
-        elsewhere = "To look at a different set of reviews at the same time, start it with --data-dir."
-        if holder is None:
-            message = (
-                f"{folder}Please switch to that window (or close it) and try again. Nothing has been lost.\n"
-                "If no such window is open, restart the computer and start again.\n"
-                f"{elsewhere}"
-            )
-        elif _process_running(holder):
-            message = (
-                f"{folder}It is process {holder}, which is still running.\n"
-                "If it is open in another window, please switch to that window, or close it and try again.\n"
-                "If you closed that window, the copy may still be running in the background: end it with\n"
-                f"  kill {holder}\n"
-                "(or restart the computer), then start again. Nothing has been lost.\n"
-                f"{elsewhere}"
-            )
-        else:
-            message = (
-                f"{folder}It was process {holder}, which no longer seems to be running, so it should be free\n"
-                "in a moment: please wait a few seconds and start again (or restart the computer).\n"
-                f"Nothing has been lost.\n{elsewhere}"
-            )
-        super().__init__(message)
-
-
-def _process_running(pid: int) -> bool:
-    """Whether a process with this id seems to exist (one of another user's counts too)."""
-    try:
-        os.kill(pid, 0)  # signal 0 sends nothing; it only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists but belongs to someone else
-    return True
+READ_ONLY_REFUSED = (
+    "This folder is read-only, so nothing can be changed in it. Nothing has been changed.\n"
+    "To make changes, make the folder writable again, or start the workbook with --data-dir and another folder."
+)
 
 
 class ReviewNotFoundError(StorageError):
     """No review with that id or title."""
+
+
+class ReviewFileMissingError(CorruptDatabaseError, ReviewNotFoundError):
+    """A review's file is gone (moved aside as damaged, or lost) while its backups or damaged copy remain.
+
+    Both a CorruptDatabaseError (the app offers its backups) and a ReviewNotFoundError (an import of the
+    same review may write it afresh: nothing is overwritten, the remains stay beside it).
+    """
+
+
+class ReadOnlyError(StorageError):
+    """A change was asked of a store opened read-only."""
+
+    def __init__(self) -> None:
+        super().__init__(READ_ONLY_REFUSED)
 
 
 @dataclass(frozen=True)
@@ -101,6 +72,10 @@ class ReviewSummary:
     updated: str
     started: int
     steps: int
+    damaged: str = ""
+    """Why the review's file could not be read, in plain words ("its file is damaged"); "" when it is fine."""
+    backups: int = 0
+    """How many backup copies could restore it (for a damaged review)."""
 
     @property
     def progress_label(self) -> str:
@@ -113,19 +88,44 @@ def _default_progress(review: Review) -> tuple[int, int]:
 
 
 class ReviewStore:
-    """Opens, lists, saves and removes reviews in one data folder."""
+    """Opens, lists, saves and removes reviews in one data folder.
+
+    `read_only=True` asks for reading only; a folder whose owner may not write to it is opened that way
+    too, whatever was asked, and says so in `notices` (plain sentences for the app to show once).
+    """
 
     def __init__(self, root: Path, *, read_only: bool = False, progress: ProgressFn | None = None) -> None:
-        self.root = root
-        self.read_only = read_only
+        self.root = Path(root)
+        self.notices: list[str] = []
         self._progress = progress or _default_progress
         self._lock_fd: int | None = None
-        self._open: dict[str, TinyDB] = {}
-        if not read_only:
-            self._make_dir(root)
-            self._make_dir(self.reviews_dir)
-            self._take_lock()
-        self._index: TinyDB | None = None
+        self._open: dict[str, SafeJSONStorage] = {}
+        self._as_read: dict[str, dict[str, Any]] = {}  # read-only: each review as loaded, to tell a no-op save
+        if not read_only and data_folder.read_only_on_purpose(self.root):
+            read_only = True
+            self.notices.append(data_folder.READ_ONLY_NOTICE)
+        self.read_only = read_only
+        try:
+            if not read_only:
+                data_folder.make_folder(self.root)
+                data_folder.make_folder(self.reviews_dir)
+            if read_only:
+                data_folder.refuse_links(self.root)
+            elif data_folder.make_all_private(self.root):  # refuses links too, in the same pass
+                self.notices.append(data_folder.EXPOSED_NOTICE)
+            if not read_only:
+                self._take_lock()
+                data_folder.remove_leftover_temps(self.root)  # safe: the lock says no other writer is running
+        except BaseException as error:
+            self.release_lock()
+            if isinstance(error, OSError) and not isinstance(error, StorageError):
+                raise FolderError(error, Path(error.filename or self.root), "use", saved_before=False) from error
+            raise
+        self._index = SummaryIndex(self.root / "index.json", read_only=read_only)
+        self._index.cached()  # read now, so a problem with it is told at start, once
+        if self._index.problem and not read_only:
+            self.notices.append(f"The list of reviews cannot be kept between sessions, so it is rebuilt at each start. "
+                                f"Your reviews are safe.\n{self._index.problem}")
 
     # -- folders and the one-copy lock ----------------------------------------------------
 
@@ -137,80 +137,42 @@ class ReviewStore:
     def trash_dir(self) -> Path:
         return self.root / "trash"
 
-    @staticmethod
-    def _make_dir(path: Path) -> None:
-        try:
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)
-            os.chmod(path, 0o700)
-        except OSError as error:
-            raise StorageError(
-                f"The workbook could not use the folder {path} ({error.strerror}).\n"
-                "Check that it exists and that you may write to it, or choose another with --data-dir."
-            ) from error
-
     def _take_lock(self) -> None:
-        lock_path = self.root / "workbook.lock"
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            holder = _read_holder(fd)
-            os.close(fd)
-            raise WorkbookInUseError(lock_path, holder) from error
-        self._lock_fd = fd
-        # Our process id, so a second copy can say which process to end if this one is ever left running
-        # unseen. The lock itself is the flock, so failing to write the id (a full disk) changes nothing.
-        with contextlib.suppress(OSError):
-            os.fchmod(fd, 0o600)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = take_folder_lock(self.root / "workbook.lock")
 
     def close(self) -> None:
         """Close every open file and let another copy of the app in."""
-        for db in self._open.values():
-            db.close()
+        for storage in self._open.values():
+            storage.close()
         self._open.clear()
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        self._index.close()
         self.release_lock()
 
     def release_lock(self) -> None:
         """Let another copy of the app in (also called alone, when the app must stop without tidying up)."""
         fd, self._lock_fd = self._lock_fd, None
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)  # an id left behind would name a process that no longer holds the folder
-            os.close(fd)
+        release_folder_lock(fd)
 
-    # -- the index (a cache of summaries, plus small settings) -----------------------------
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError()
 
-    @property
-    def index(self) -> TinyDB:
-        if self._index is None:
-            path = self.root / "index.json"
-            try:
-                self._index = open_database(path, read_only=self.read_only)
-            except CorruptDatabaseError:
-                # The index only caches what the review files hold, so rebuilding loses nothing.
-                self._index = open_database(path, read_only=self.read_only)
-        return self._index
+    # -- settings and the list of reviews ------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:
         """A small app setting (such as whether the welcome was seen)."""
-        found = self.index.table("settings").get(doc_id=1)
-        return found.get(key, default) if found else default
+        return self._index.setting(key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
-        table = self.index.table("settings")
-        table.upsert(Document({key: value}, doc_id=1))
+        """Remember a setting (in a read-only folder, for this session only)."""
+        self._index.set_setting(key, value)
 
     def _summarise(self, review: Review, mtime_ns: int) -> dict[str, Any]:
         started, steps = self._progress(review)
         return {
-            "title": review.title,
-            "intervention_date": review.intervention_date,
-            "updated": review.updated,
+            "title": review.title[:TITLE_MAX],  # an old file's huge title must not make every start slow
+            "intervention_date": review.intervention_date[:TITLE_MAX],
+            "updated": review.updated[:64],
             "started": started,
             "steps": steps,
             "mtime_ns": mtime_ns,
@@ -220,145 +182,189 @@ class ReviewStore:
         if self.read_only:
             return
         try:
-            mtime = self.path_for(review.id).stat().st_mtime_ns
-        except FileNotFoundError:
+            mtime = os.lstat(self.path_for(review.id)).st_mtime_ns
+        except OSError:
             return
-        self.index.table("reviews").upsert(Document({"id": review.id, **self._summarise(review, mtime)}, doc_id=_doc_id(review.id)))
+        self._index.update({review.id: self._summarise(review, mtime)})
 
     def summaries(self) -> list[ReviewSummary]:
-        """Every review, most recently edited first."""
-        table = self.index.table("reviews")
-        # The raw stored dicts: building a TinyDB Document for each of hundreds of rows is measurable at start-up.
-        raw = (self.index.storage.read() or {}).get("reviews", {})
-        cached = {doc["id"]: doc for doc in raw.values() if isinstance(doc, dict) and "id" in doc}
-        found: list[ReviewSummary] = []
-        fresh: dict[str, dict[str, Any]] = {}
-        for entry in os.scandir(self.reviews_dir) if self.reviews_dir.is_dir() else []:
-            if not entry.name.endswith(".json") or entry.name.startswith("."):
-                continue
-            review_id = entry.name[: -len(".json")]
-            doc: dict[str, Any] | None = cached.get(review_id)
-            mtime = entry.stat().st_mtime_ns
-            if doc is None or doc.get("mtime_ns") != mtime:
-                try:
-                    review = self._read_file(Path(entry.path))
-                except (StorageError, ValueError):
-                    doc = {
-                        "title": f"(unreadable review {review_id[:8]})",
-                        "intervention_date": "",
-                        "updated": "",
-                        "started": 0,
-                        "steps": 0,
-                    }
-                else:
-                    doc = self._summarise(review, mtime)
-                    fresh[review_id] = doc
-            found.append(ReviewSummary(review_id, doc["title"], doc["intervention_date"], doc["updated"], doc["started"], doc["steps"]))
-        if fresh and not self.read_only:
-            # One write for all the summaries that changed, not one per review (after a copy, all of them may have).
-            ids = [_doc_id(review_id) for review_id in fresh if review_id in cached]
-            if ids:
-                table.remove(doc_ids=ids)
-            table.insert_multiple(Document({"id": rid, **doc}, doc_id=_doc_id(rid)) for rid, doc in fresh.items())
-        return sorted(found, key=lambda s: s.updated, reverse=True)
+        """Every review, most recently edited first; a damaged one is listed too, marked, never dropped."""
+        from .storage.summaries import list_reviews
+
+        try:
+            return list_reviews(self)
+        except OSError as error:
+            if isinstance(error, StorageError):
+                raise
+            raise FolderError(error, Path(error.filename or self.reviews_dir), "read") from error
 
     # -- one review ----------------------------------------------------------------------
 
     def path_for(self, review_id: str) -> Path:
-        if not review_id.isalnum():
-            raise ReviewNotFoundError(f"There is no review called {review_id!r}.")
+        if not files.REVIEW_ID.fullmatch(review_id):
+            raise ReviewNotFoundError(f"There is no review called {review_id[:80]!r}.")
         return self.reviews_dir / f"{review_id}.json"
 
-    def _read_file(self, path: Path) -> Review:
-        """Read a review file without locking it (atomic replaces mean it is always whole)."""
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError) as error:
-            raise CorruptDatabaseError(path, None, str(error), []) from error
-        return _review_from_tables(data, path)
+    def _missing(self, review_id: str) -> StorageError:
+        """The error for a review whose file is not there: its remains (if any) offered, else "not found"."""
+        path = self.path_for(review_id)
+        aside = sorted(path.parent.glob(f"{path.name}.corrupt-*"))
+        backups = [b for b, _ in files.good_backups(path)]
+        if aside or files.backup_numbers(path):
+            reason = files.DAMAGED if aside else files.MISSING
+            return ReviewFileMissingError(path, aside[-1] if aside else None, reason, backups)
+        return ReviewNotFoundError(f"There is no review with the id {review_id}.")
 
     def create(self, title: str) -> Review:
-        """Start a new review and save it straight away."""
-        title = title.strip() or "Our review"
-        review = Review(title=title)
-        self.save(review)
+        """Start a new review and save it straight away (one atomic write: never a half-made file)."""
+        review = Review(title=title.strip()[:TITLE_MAX] or "Our review")
+        try:
+            self.save(review)
+        except BaseException:
+            self._forget(review.id)
+            raise
         self._record(review)
         return review
 
-    def _db(self, review_id: str) -> TinyDB:
-        db = self._open.get(review_id)
-        if db is None:
-            db = open_database(self.path_for(review_id), read_only=self.read_only)
-            self._open[review_id] = db
-        return db
+    def _storage(self, review_id: str) -> SafeJSONStorage:
+        storage = self._open.get(review_id)
+        if storage is None:
+            storage = SafeJSONStorage(self.path_for(review_id))
+            self._open[review_id] = storage
+        return storage
+
+    def _forget(self, review_id: str) -> None:
+        storage = self._open.pop(review_id, None)
+        if storage is not None:
+            storage.close()
 
     def load(self, review_id: str) -> Review:
         """Open a review for editing (or reading, in a read-only store).
 
         Raises:
-            ReviewNotFoundError, CorruptDatabaseError, NewerSchemaError, DatabaseLockedError.
+            ReviewNotFoundError (ReviewFileMissingError when backups or a damaged copy remain),
+            CorruptDatabaseError (with the backups that could restore it), NewerSchemaError,
+            DatabaseLockedError, FolderError.
         """
         path = self.path_for(review_id)
-        if not path.exists():
-            raise ReviewNotFoundError(f"There is no review with the id {review_id}.")
-        if self.read_only:
-            return self._read_file(path)
-        db = self._db(review_id)
-        data = {name: dict(db.table(name).get(doc_id=1) or {}) for name in ("meta", "review")}
-        return _review_from_tables({"meta": {"1": data["meta"]}, "review": {"1": data["review"]}}, path)
+        try:
+            if self.read_only:
+                review = files.read_review(path)
+                self._as_read[review_id] = review.to_dict()
+                return review
+            if not os.path.lexists(path):
+                raise self._missing(review_id)
+            data = self._storage(review_id).read()
+            return files.review_from_data(data, path)
+        except FileNotFoundError:
+            raise self._missing(review_id) from None
+        except files.StubFile:
+            self._forget(review_id)
+            if not self.read_only:
+                files.remove_stub(path)  # it holds nothing; an import or restore may now write the review
+            raise self._missing(review_id) from None
+        except ReviewFileMissingError:
+            raise
+        except CorruptDatabaseError as error:
+            self._forget(review_id)  # a damaged file is never saved over; release it so a restore can lock it
+            raise files.with_backups(error, path) from None
+        except BaseException:
+            self._forget(review_id)
+            raise
 
     def restore_backup(self, review_id: str, n: int = 1) -> Review:
-        """Put a review's backup back in place (after its file was found damaged) and open it."""
-        from .storage import SafeJSONStorage
+        """Put backup number ``n`` (``<id>.json.bak<n>``) back in place of a damaged review, and open it.
 
+        The damaged file, if still there, is kept beside it; nothing is overwritten.
+        """
+        self._refuse_if_read_only()
+        self._forget(review_id)
         storage = SafeJSONStorage(self.path_for(review_id))
         try:
             storage.restore_backup(n)
         finally:
             storage.close()
-        return self.load(review_id)
+        review = self.load(review_id)
+        self._record(review)
+        return review
 
     def save(self, review: Review) -> None:
-        """Write one review to its own file, atomically. Never touches other reviews."""
-        db = self._db(review.id)
-        if not db.table("meta").contains(doc_id=1):  # a new file: say which shape it holds, once
-            db.table("meta").insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
-        db.table("review").upsert(Document(review.to_dict(), doc_id=1))
+        """Write one review to its own file, whole, in one atomic write. Never touches other reviews.
+
+        Nothing is written when nothing changed, so opening and closing a review keeps its backups as they were.
+        """
+        if self.read_only:
+            if self._as_read.get(review.id) == review.to_dict():
+                return
+            raise ReadOnlyError()
+        storage = self._storage(review.id)
+        current = storage.read() or {}
+        meta = current.get("meta", {}).get("1", {})
+        data = dict(current)
+        data["meta"] = {"1": {**(meta if isinstance(meta, dict) else {}), "schema": SCHEMA_VERSION}}
+        data["review"] = {"1": review.to_dict()}
+        storage.write(data)
 
     def release(self, review: Review) -> None:
         """Done editing for now: save, refresh the list's summary, and close the file."""
-        self.save(review)
-        self._record(review)
-        db = self._open.pop(review.id, None)
-        if db is not None:
-            db.close()
+        try:
+            self.save(review)
+            self._record(review)
+        finally:
+            self._forget(review.id)
+            self._as_read.pop(review.id, None)
 
     def rename(self, review_id: str, title: str) -> Review:
         title = title.strip()
         if not title:
             raise ValueError("A review needs a title.")
+        self._refuse_if_read_only()
         review = self.load(review_id)
-        review.title = title
+        review.title = title[:TITLE_MAX]
         review.touch()
         self.release(review)
         return review
 
     def delete(self, review_id: str) -> Path:
-        """Move a review (and its backups) into trash/; returns where it went."""
-        self.path_for(review_id)  # refuses ids that are not ours before anything moves
-        db = self._open.pop(review_id, None)
-        if db is not None:
-            db.close()
-        self._make_dir(self.trash_dir)
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        target = self.trash_dir / f"{review_id}-{stamp}"
-        self._make_dir(target)
-        for item in self.reviews_dir.glob(f"{review_id}.json*"):
-            shutil.move(str(item), target / item.name)
-        reviews = self.index.table("reviews")
-        if reviews.contains(doc_id=_doc_id(review_id)):
-            reviews.remove(doc_ids=[_doc_id(review_id)])
+        """Move a review (and its backups) into trash/; returns where it went. Kept until the trash is emptied."""
+        path = self.path_for(review_id)  # refuses ids that are not ours before anything moves
+        self._refuse_if_read_only()
+        self._forget(review_id)
+        try:
+            data_folder.make_folder(self.trash_dir)
+            target = trash.new_folder(self.trash_dir, review_id)
+            for item in sorted(self.reviews_dir.glob(f"{path.name}*")):
+                os.rename(item, target / item.name)  # the same disk: a rename, never a copy
+        except OSError as error:
+            if isinstance(error, StorageError):
+                raise
+            raise FolderError(error, self.trash_dir, "move the review into") from error
+        self._index.update({}, [review_id])
         return target
+
+    # -- the trash -------------------------------------------------------------------------
+
+    def trash_items(self) -> list[TrashedReview]:
+        """Deleted reviews waiting in the trash, most recently deleted first."""
+        try:
+            return trash.trashed(self.trash_dir, title_limit=TITLE_MAX)
+        except OSError as error:
+            raise FolderError(error, self.trash_dir, "read") from error
+
+    def trash_count(self) -> int:
+        """How many deleted reviews are in the trash."""
+        try:
+            return trash.count(self.trash_dir)
+        except OSError as error:
+            raise FolderError(error, self.trash_dir, "read") from error
+
+    def empty_trash(self) -> int:
+        """Remove every deleted review and its backups from the trash for good; returns how many reviews."""
+        self._refuse_if_read_only()
+        try:
+            return trash.empty(self.trash_dir)
+        except OSError as error:
+            raise FolderError(error, self.trash_dir, "empty") from error
 
     def find(self, key: str) -> ReviewSummary:
         """A review by id, id prefix or title (case-insensitive), for the command line."""
@@ -372,31 +378,15 @@ class ReviewStore:
         raise ReviewNotFoundError(f"More than one review matches {key!r}; use its id instead.")
 
 
-def _read_holder(fd: int) -> int | None:
-    """The process id written in a lock file, or None when it holds none (yet)."""
-    try:
-        text = os.pread(fd, 32, 0).decode("ascii", errors="replace").strip()
-    except OSError:
-        return None
-    return int(text) if text.isdigit() and int(text) > 0 else None
-
-
-def _doc_id(review_id: str) -> int:
-    """A stable TinyDB document id for a review id (hex), so the index never needs a query."""
-    return int(review_id[:15], 16) + 1
-
-
-def _review_from_tables(data: Any, path: Path) -> Review:
-    if not isinstance(data, dict):
-        raise CorruptDatabaseError(path, None, "the file does not hold a review", [])
-    meta = dict(data.get("meta", {}).get("1", {}))
-    schema = meta.get("schema", SCHEMA_VERSION)
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
-        raise NewerSchemaError(path, schema if isinstance(schema, int) else -1, SCHEMA_VERSION)
-    raw = data.get("review", {}).get("1")
-    if raw is None:
-        raise CorruptDatabaseError(path, None, "the file holds no review", [])
-    try:
-        return Review.from_dict(raw)
-    except ValueError as error:
-        raise CorruptDatabaseError(path, None, str(error), []) from error
+__all__ = [
+    "TRASH_KEPT",
+    "CorruptDatabaseError",
+    "NewerSchemaError",
+    "ReadOnlyError",
+    "ReviewFileMissingError",
+    "ReviewNotFoundError",
+    "ReviewStore",
+    "ReviewSummary",
+    "TrashedReview",
+    "WorkbookInUseError",
+]

@@ -15,6 +15,18 @@ wrote, in markdown-it or in any other CommonMark renderer. Line endings are hand
 Text is never split with `str.splitlines()`: that also splits on U+2028, U+0085 and other
 characters that are not Markdown line endings. NUL becomes U+FFFD, as CommonMark requires, and
 lone surrogates (which cannot be written as UTF-8) become U+FFFD too.
+
+Control characters are shown, never passed on (`show_controls`, applied to every piece of user
+text here and by `render_html` and the command line's `plain`). A summary is often read with
+`cat` or `less -R` in a terminal, where ESC, the C1 controls (U+009B is a terminal's CSI on its
+own), BEL or backspace would run as terminal commands: set the window title, clear the screen,
+hide a line. Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) would reorder
+what a reader sees. So C0 controls and DEL become their Unicode pictures (ESC shows as "␛"),
+and C1 controls and bidi overrides become "[U+202E]". Tabs and line endings are kept (the
+functions below decide what a line ending means in their context). Left-to-right and
+right-to-left marks (U+200E, U+200F, U+061C) are kept: they only nudge the direction of
+neighbouring punctuation, cannot reorder a passage, and Arabic and Hebrew text uses them. Joiners
+(U+200D, in emoji such as a family of four, and U+200C in Persian) are ordinary text and are kept.
 """
 
 from __future__ import annotations
@@ -22,19 +34,16 @@ from __future__ import annotations
 import re
 import string
 
+from ..controls import show_controls as show_controls
+
 _ESCAPES: dict[int, str] = {ord(c): "\\" + c for c in string.punctuation}
-_ESCAPES[0] = "\ufffd"
-_SURROGATES = re.compile("[\ud800-\udfff]")
 _BACKTICK_RUNS = re.compile("`+")
 
-
 def _normalise(text: str) -> str:
-    """Markdown line endings only (\\r\\n and \\r become \\n); no NUL, no lone surrogates."""
+    """Markdown line endings only (\\r\\n and \\r become \\n); controls shown; no lone surrogates."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\x00" in text:
-        text = text.replace("\x00", "\ufffd")
-    return _SURROGATES.sub("\ufffd", text)
+    return show_controls(text)
 
 
 def escape_inline(text: str) -> str:

@@ -17,6 +17,8 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..controls import show_controls
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -60,15 +62,19 @@ def _parser() -> MarkdownIt:
 
 
 def render_html(markdown_text: str, title: str) -> str:
-    """One complete HTML page for the summary; `title` is plain text (it is escaped here)."""
-    body = _parser().render(markdown_text)
+    """One complete HTML page for the summary; `title` is plain text (it is escaped here).
+
+    Control characters are shown, not passed on (`show_controls`), in the title and, as a second
+    guard after the Markdown's own escaping, in the body: a page read with `cat` runs nothing.
+    """
+    body = _parser().render(show_controls(markdown_text))
     return "".join(
         (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
             f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">\n',
             '<meta name="referrer" content="no-referrer">\n',
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-            f"<title>{escape(title.replace(chr(0), ''))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+            f"<title>{escape(show_controls(title))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
             body,
             "</main>\n</body>\n</html>\n",
         )

@@ -9,7 +9,9 @@ With ``initials=True`` each writer and each person is shown by initials and rela
 ("M. (mother)"), and whole-word, case-sensitive occurrences of their names (full names and each
 part of a name) in free text are replaced by their initials. Nicknames, misspellings, lowercase
 mentions and names of anyone not entered as a writer or a person are NOT caught, so the family
-should still read the file before sharing it. Letters are left out in this mode (only counted).
+should still read the file before sharing it. Letters are left out in this mode (only counted),
+and so is the review's title, which is usually the loved one's name (the first heading is then
+"Review summary").
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from typing import Any
 from ..model import AnswerValue, Review, is_blank
 from ..plan import SECTIONS, plan_items, ratings, ready_check
 from ..prompts import Prompts, Question, Step
+from . import ANONYMOUS_TITLE
 from .escape import cell, escape_block, escape_inline
 
 NOT_ANSWERED = "Not answered"
 NOTHING_YET = "Nothing here yet."
+STATUS_TAGS = {"edited": " *(the family's wording)*", "proposed": " *(suggested by the workbook; not yet decided)*"}
+"""What follows an item of the plan that is not simply accepted."""
 SAFETY_GROUPS = (
     ("Overdose history", ("overdose",)),
     ("Recent detox, end of treatment, jail or arrest", ("detox", "treatment-ended", "jail", "arrest")),
@@ -163,7 +168,10 @@ class _Summary:
     # -- sections ------------------------------------------------------------------------
 
     def render(self) -> str:
-        self.heading(1, f"Review: {escape_inline(self.names.text(self.review.title)) or 'Untitled'}")
+        if self.initials:  # the title is usually the loved one's name, which no list of names can catch
+            self.heading(1, escape_inline(ANONYMOUS_TITLE))
+        else:
+            self.heading(1, f"Review: {escape_inline(self.review.title) or 'Untitled'}")
         self.para(NOTE)
         date = self.review.intervention_date
         writers = ", ".join(self.names.member(m.id) for m in self.review.members) or "nobody yet"
@@ -278,7 +286,7 @@ class _Summary:
     def plan(self) -> None:
         self.heading(2, "The revised plan")
         items = [i for i in plan_items(self.review, self.prompts) if i.status != "dropped"]
-        if undecided := sum(i.status == "proposed" for i in items):
+        if undecided := sum(i.status == "proposed" and i.section != "safety" for i in items):
             many = undecided != 1
             noun, left = ("suggestions from the workbook have", "they are") if many else ("suggestion from the workbook has", "it is")
             self.para(f"{undecided} {noun} not been decided on yet, so {left} left out here.")
@@ -293,10 +301,12 @@ class _Summary:
             self.heading(3, escape_inline(title))
             size = len(self.out)
             lines = []
-            for item in (i for i in items if i.section == sid and i.status != "proposed"):
-                text, because = escape_inline(self.names.text(item.text)), escape_inline(self.names.text(item.because))
+            # Safety proposals are shown even before the family decides on them: they matter whatever happens next.
+            for item in (i for i in items if i.section == sid and (i.status != "proposed" or sid == "safety")):
+                text = escape_inline(self.names.text(item.text))
+                because = "" if item.private else escape_inline(self.names.text(item.because))
                 if text:
-                    tag = " *(the family's wording)*" if item.status == "edited" else ""
+                    tag = STATUS_TAGS.get(item.status, "")
                     lines.append(f"- {text}{tag}" + (f"\\\n  *Because: {because}*" if because else ""))
             if lines:
                 self.para("\n".join(lines))
@@ -368,7 +378,7 @@ class _Summary:
     def resources(self) -> None:
         self.heading(2, "Resources")
         self.para("Check each number before relying on it; the date says when it was last checked.")
-        self.table(["Name", "Contact", "What it is", "Last verified"],
+        self.table(["Name", "Contact", "What it is", "Checked"],
                    ([r.name, r.contact, r.what, r.verified] for r in self.prompts.resources), "No resources listed.")
 
 

@@ -5,7 +5,8 @@ app windows on one file corrupt it; and an empty file or ``null`` is silently ta
 Here: one writer (an ``flock`` on ``<file>.lock``, which the kernel drops if the process dies, so no stale locks);
 every save goes to a fsynced temp file renamed over the real one, so the file is always one whole save; rotating
 ``.bak1..N`` backups by hard link; a damaged file is moved aside to ``<file>.corrupt-<time>``, never overwritten; and
-folder 0700, files 0600, because this is a family's private writing.
+folder 0700, files 0600, because this is a family's private writing. No file is ever opened through a link
+(``private.py``), and a save whose bytes equal the file's is skipped, so backups rotate only when something changed.
 """
 
 from __future__ import annotations
@@ -25,52 +26,21 @@ from typing import Any, NoReturn
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from .errors import CorruptDatabaseError, DatabaseLockedError, FolderError, NewerSchemaError, StorageError
+from .private import make_private, open_private, read_private
+
+__all__ = [
+    "CorruptDatabaseError",
+    "DatabaseLockedError",
+    "NewerSchemaError",
+    "SafeJSONStorage",
+    "StorageError",
+    "atomic_write_bytes",
+    "list_backups",
+    "open_database",
+]
+
 Data = dict[str, dict[str, Any]]
-
-
-class StorageError(Exception):
-    """Base class for storage problems; ``str(error)`` is written for the family: what is wrong, what to do."""
-
-
-class DatabaseLockedError(StorageError):
-    """Another window or process already has this file open for writing."""
-
-    path: Path
-
-    def __init__(self, message: str | None = None, *, path: Path | None = None) -> None:
-        # Message first, so a subclass can set `path` itself and pass only its own text.
-        self.path = path if path is not None else getattr(self, "path", Path())
-        super().__init__(
-            message
-            or "This review is already open in another window of Intervention Workbook.\n"
-            f"Close it there first (nothing has been lost).\n(File: {self.path})"
-        )
-
-
-class CorruptDatabaseError(StorageError):
-    """The file could not be read. If it was moved aside, ``quarantined_to`` says where; ``backups`` newest first."""
-
-    def __init__(self, path: Path, quarantined_to: Path | None, reason: str, backups: list[Path], message: str | None = None) -> None:
-        self.path, self.quarantined_to, self.reason, self.backups = path, quarantined_to, reason, backups
-        super().__init__(message or self._describe())
-
-    def _describe(self) -> str:
-        moved = f"It has been moved aside to {self.quarantined_to}; nothing was overwritten." if self.quarantined_to else ""
-        offer = "No backup copy was found. You can start a new, empty file instead."
-        with contextlib.suppress(IndexError, OSError):
-            offer = f"A backup from {datetime.fromtimestamp(self.backups[0].stat().st_mtime):%d %b %Y %H:%M} can be restored."
-        return f"The saved file {self.path.name} could not be read ({self.reason}).\n{moved or 'The file has not been changed.'}\n{offer}"
-
-
-class NewerSchemaError(StorageError):
-    """The file was written by a newer version of the app (raised by callers that check the schema)."""
-
-    def __init__(self, path: Path, found: int, supported: int) -> None:
-        self.path, self.found, self.supported = path, found, supported
-        super().__init__(
-            f"{path.name} was saved by a newer version of Intervention Workbook (format {found}; this version "
-            f"understands up to {supported}).\nPlease update the app to open it. The file has not been changed."
-        )
 
 
 class _BadContent(ValueError):
@@ -92,9 +62,11 @@ def _decode(raw: bytes) -> Data:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise _BadContent(f"it is damaged: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except (ValueError, RecursionError) as error:
-        raise _BadContent(f"it is damaged: {error}") from None
+        # Where, not the parser's words ("Expecting property name enclosed in double quotes"): whoever helps
+        # the family can look there.
+        raise _BadContent(f"it is damaged at line {error.lineno}, column {error.colno}") from None
+    except (ValueError, RecursionError):
+        raise _BadContent("it is damaged: it is nested too deeply or holds a number too large to read") from None
     if not isinstance(data, dict):
         raise _BadContent(f"it holds {_kind(data)} instead of a workbook")
     for name, table in data.items():
@@ -171,8 +143,8 @@ def list_backups(path: Path) -> list[Path]:
     good = []
     for _, candidate in _numbered_backups(Path(path)):
         try:
-            _decode(candidate.read_bytes())
-        except (OSError, _BadContent):
+            _decode(read_private(candidate))
+        except (OSError, StorageError, _BadContent):
             continue  # offering a backup that cannot be restored would only disappoint
         good.append(candidate)
     return good
@@ -191,6 +163,7 @@ class SafeJSONStorage(Storage):
         self.path, self.read_only, self.backups, self.backup_interval = Path(path), read_only, max(0, backups), backup_interval
         self._lock_fd: int | None = None
         self._cache: Data | None = None  # the parsed file, once read (only trusted while we hold the lock)
+        self._raw: bytes | None = None  # the file's bytes as last read or written: a save of the same bytes is skipped
         self._loaded = self._closed = False
         self._last_backup: float | None = None  # time.monotonic() of the last rotation
         self._quarantine: CorruptDatabaseError | None = None
@@ -214,7 +187,7 @@ class SafeJSONStorage(Storage):
             raise
 
     def _take_lock(self) -> None:
-        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        fd = open_private(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             os.fchmod(fd, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -227,9 +200,10 @@ class SafeJSONStorage(Storage):
 
     def _tidy(self) -> None:
         # Files written before this storage existed (or copied in) may be 0644: readable by every local user.
+        # Never through a link: make_private refuses one (LinkRefusedError) rather than change its target.
         for existing in [self.path, *(p for _, p in _numbered_backups(self.path))]:
-            if existing.exists():
-                os.chmod(existing, 0o600)
+            if os.path.lexists(existing):
+                make_private(existing)
         if self._lock_fd is None:
             return  # without the lock, a temp file may belong to a writer that is still running
         prefix = f".{self.path.name}."
@@ -260,23 +234,23 @@ class SafeJSONStorage(Storage):
         if self._loaded and self._lock_fd is not None:
             return self._cache
         try:
-            raw = self.path.read_bytes()
+            raw = read_private(self.path)
         except FileNotFoundError:
-            self._cache, self._loaded = None, True
+            self._cache, self._loaded, self._raw = None, True, None
             return None  # an empty workbook; the first save creates the file
         except OSError as error:
-            raise StorageError(f"{self.path} could not be read ({error.strerror}). Nothing has been changed.") from error
+            raise FolderError(error, self.path, "read") from error
         try:
             data = _decode(raw)
         except _BadContent as bad:
             self._quarantine_file(str(bad))
-        self._cache, self._loaded = data, True
+        self._cache, self._loaded, self._raw = data, True, raw
         return data
 
     def _free_name(self, label: str) -> Path:
         base = f"{self.path.name}.{label}-{datetime.now():%Y%m%dT%H%M%S}"
         candidate, counter = self.path.with_name(base), 1
-        while candidate.exists():
+        while os.path.lexists(candidate):
             counter += 1
             candidate = self.path.with_name(f"{base}-{counter}")
         return candidate
@@ -294,7 +268,7 @@ class SafeJSONStorage(Storage):
         else:
             with contextlib.suppress(OSError):  # the rename has happened; this only adds durability
                 _fsync_dir(self.path.parent)
-        self._cache, self._loaded = None, False
+        self._cache, self._loaded, self._raw = None, False, None
         self._quarantine = CorruptDatabaseError(self.path, moved, reason, backups)
         raise self._quarantine
 
@@ -302,6 +276,8 @@ class SafeJSONStorage(Storage):
         self._check_writable("saved")
         try:
             payload = json.dumps(data).encode()  # first: a value JSON cannot hold fails before any file is touched
+            if payload == self._raw:
+                return  # nothing changed (a review opened and closed): no write, and above all no backup rotated
             tmp = _write_temp(self.path, payload, 0o600)
             try:
                 if self._backup_due():
@@ -311,17 +287,19 @@ class SafeJSONStorage(Storage):
                 _unlink_quietly(tmp)
                 raise
             _fsync_dir(self.path.parent)
-        except BaseException:
+        except BaseException as error:
             # TinyDB changed our cached dict before calling write(); forget it, so the next read shows what is
             # really on disk rather than a change that was never saved.
-            self._cache, self._loaded = None, False
+            self._cache, self._loaded, self._raw = None, False, None
+            if isinstance(error, OSError) and not isinstance(error, StorageError):
+                raise FolderError(error, self.path, "save") from error
             raise
-        self._cache, self._loaded = data, True
+        self._cache, self._loaded, self._raw = data, True, payload
 
     def _backup_due(self) -> bool:
         # The first save of a session, then at most once per interval, so the backups span time rather than the
         # last few keystrokes.
-        if not self.backups or not self.path.exists():
+        if not self.backups or not os.path.lexists(self.path):
             return False
         return self._last_backup is None or time.monotonic() - self._last_backup >= self.backup_interval
 
@@ -335,14 +313,14 @@ class SafeJSONStorage(Storage):
         _unlink_quietly(staged)
         try:
             try:
-                os.link(self.path, staged)
+                os.link(self.path, staged, follow_symlinks=False)
             except OSError:  # a filesystem without hard links
-                shutil.copy2(self.path, staged)
+                shutil.copy2(self.path, staged, follow_symlinks=False)
             for number, extra in _numbered_backups(self.path):
                 if number > self.backups:
                     _unlink_quietly(extra)
             for number in range(self.backups - 1, 0, -1):
-                if self._backup_path(number).exists():
+                if os.path.lexists(self._backup_path(number)):
                     os.replace(self._backup_path(number), self._backup_path(number + 1))
             os.replace(staged, self._backup_path(1))
         except BaseException:
@@ -355,26 +333,28 @@ class SafeJSONStorage(Storage):
         self._check_writable("restored")
         source = self._backup_path(n)
         try:
-            raw = source.read_bytes()
+            raw = read_private(source)
             data = _decode(raw)
         except OSError:
             raise StorageError(f"There is no backup number {n} of {self.path.name}.") from None
         except _BadContent as bad:
             raise StorageError(f"Backup {n} of {self.path.name} cannot be used either ({bad}).\nTry an older backup.") from None
         try:
-            if self.path.exists():  # restoring must never destroy a newer file
-                os.link(self.path, self._free_name("before-restore"))
+            if os.path.lexists(self.path):  # restoring must never destroy a newer file
+                os.link(self.path, self._free_name("before-restore"), follow_symlinks=False)
             atomic_write_bytes(self.path, raw)
-        except BaseException:
-            self._cache, self._loaded = None, False
+        except BaseException as error:
+            self._cache, self._loaded, self._raw = None, False, None
+            if isinstance(error, OSError) and not isinstance(error, StorageError):
+                raise FolderError(error, self.path, "restore") from error
             raise
-        self._cache, self._loaded, self._quarantine = data, True, None
+        self._cache, self._loaded, self._quarantine, self._raw = data, True, None, raw
         self._last_backup = time.monotonic()  # the restored state is already a backup; do not rotate it out next save
 
     def start_fresh(self) -> None:
         """After a quarantine, allow saving again, starting from an empty workbook (created by the next save)."""
         self._check_writable("reset")
-        self._quarantine, self._cache, self._loaded = None, None, False
+        self._quarantine, self._cache, self._loaded, self._raw = None, None, False, None
 
     def close(self) -> None:
         if self._lock_fd is not None:

@@ -27,12 +27,13 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from ..model import Review
 from ..prompts import Prompts
 from ..storage import CorruptDatabaseError, StorageError
-from ..store import ReviewStore
+from ..store import ReviewStore, ReviewSummary
 from .keygate import KeyGate
-from .screens.dialogs import Confirm, GuideList, GuidePage
-from .screens.home import HomeScreen
+from .screens.dialogs import GuideList, GuidePage
+from .screens.home import READ_ONLY_OPEN, HomeScreen
 
 if TYPE_CHECKING:
     from .screens.review import ReviewScreen
@@ -44,7 +45,7 @@ def safety_markdown(prompts: Prompts) -> str:
     title = guide.title if guide else "Safety"
     quick = "\n".join(f"- **{r.name}**: {r.contact}" for r in prompts.resources[:3])
     rows = "\n".join(f"| {r.name} | {r.contact} | {r.what} | {r.verified} |" for r in prompts.resources)
-    table = f"| Who | How to reach them | What they do | Last checked |\n|---|---|---|---|\n{rows}"
+    table = f"| Who | How to reach them | What they do | Checked |\n|---|---|---|---|\n{rows}"
     body = guide.body if guide else ""
     return f"# {title}\n\n{quick}\n\n{body}\n\n## Who to contact\n\n{table}\n"
 
@@ -70,6 +71,9 @@ class WorkbookApp(KeyGate):
         self.push_screen(HomeScreen(self.store, self.prompts))
         if not self.store.setting("welcome_seen", False):
             self.show_welcome()
+        for notice in self.store.notices:
+            # Once, at start, and long enough to read: such as "your reviews were readable by others; fixed".
+            self.notify(notice, severity="warning", timeout=60, markup=False)
         try:
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
@@ -213,32 +217,49 @@ class WorkbookApp(KeyGate):
     @work
     async def open_review(self, review_id: str) -> None:
         """Open a review; a damaged file is explained and its newest backup offered."""
+        from .screens.damaged import offer_restore
+
         try:
             review = self.store.load(review_id)
         except CorruptDatabaseError as error:
-            if not error.backups:
-                self.notify(str(error), severity="error", timeout=30, markup=False)
-                return
-            restore = await self.push_screen_wait(
-                Confirm("This review's file is damaged", f"{error}\n\nRestore the backup now?", "Restore the backup")
-            )
-            if not restore:
-                self.notify(f"Nothing was changed. The damaged file is kept at {error.quarantined_to}.", timeout=20, markup=False)
-                return
-            try:
-                review = self.store.restore_backup(review_id)
-            except StorageError as again:
-                self.notify(str(again), severity="error", timeout=30, markup=False)
-                return
-            self.notify(
-                "The backup was restored. Changes made after it may be missing; the damaged file was kept.", timeout=20, markup=False
-            )
+            self.refresh_reviews()  # the file may just have been moved aside: the list shows what is there now
+            title = next((s.title for s in self._listed() if s.id == review_id), "This review")
+            await offer_restore(self, review_id, title, error.reason)
+            return
         except StorageError as error:
             self.notify(str(error), severity="error", timeout=30, markup=False)
+            return
+        self.show_review(review)
+
+    @work
+    async def open_damaged(self, review_id: str, title: str, reason: str) -> None:
+        """A review the list already knows is damaged: explain, and offer its backup, without reading it again."""
+        from .screens.damaged import offer_restore
+
+        await offer_restore(self, review_id, title, reason)
+
+    def show_review(self, review: Review) -> None:
+        """Show an opened review: for editing, or as a summary to read when the folder is read-only."""
+        if self.store.read_only:
+            # Nothing typed there could be saved, so offer no place to type: the summary shows every word.
+            from .screens.export import ExportScreen
+
+            self.push_screen(ExportScreen(review, self.prompts))
+            self.notify(READ_ONLY_OPEN, timeout=20, markup=False)
             return
         from .screens.review import ReviewScreen  # loaded when first needed: start-up shows only the list
 
         self.push_screen(ReviewScreen(self.store, self.prompts, review))
+
+    def _listed(self) -> list[ReviewSummary]:
+        home = next((screen for screen in self.screen_stack if isinstance(screen, HomeScreen)), None)
+        return home.summaries if home is not None else []
+
+    def refresh_reviews(self, select: str | None = None) -> None:
+        """Read the list of reviews again (after a file was moved aside or restored)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                screen.reload(select=select)
 
     async def action_quit(self) -> None:
         from .screens.quit import UnsavedQuit

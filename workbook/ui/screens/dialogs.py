@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ...limits import TEXT_MAX
+from ..widgets.limited import ANSWER_NOTICE, LimitedInput, LimitedTextArea, limit_notice
 from .base import WorkbookModal
 
 
@@ -17,18 +19,25 @@ class AskText(WorkbookModal[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
 
-    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "") -> None:
+    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "", max_length: int = 0, what: str = "title") -> None:
         super().__init__(classes="dialog-screen")
         self._title = title
         self._prompt = prompt
         self._value = value
         self._placeholder = placeholder
+        self._max_length = max_length  # typing stops there (0: no limit), so a title is never refused later
+        self._what = what
+        """What the line holds, for the notice when it is full ("This title has reached ...")."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title")
             yield Static(self._prompt, classes="q-help", markup=False)
-            yield Input(self._value, placeholder=self._placeholder, id="answer")
+            if self._max_length:
+                notice = limit_notice(self._what, self._max_length, "Please shorten it.")
+                yield LimitedInput(self._value, placeholder=self._placeholder, id="answer", max_length=self._max_length, notice=notice)
+            else:
+                yield Input(self._value, placeholder=self._placeholder, id="answer")
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK (Enter)", variant="primary", id="ok")
@@ -135,7 +144,7 @@ class EditText(WorkbookModal[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title")
             yield Static(f"Proposed: {self._original}", classes="q-help", markup=False)
-            area = TextArea(self._current, soft_wrap=True, id="text", classes="q-long")
+            area = LimitedTextArea(self._current, soft_wrap=True, id="text", classes="q-long", max_length=TEXT_MAX, notice=ANSWER_NOTICE)
             yield area
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Done (Ctrl+S)", variant="primary", id="ok")

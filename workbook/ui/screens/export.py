@@ -3,6 +3,9 @@
 The preview is paged by section and each page is drawn as one block of text (rich's Markdown
 in a Static), because Textual's Markdown widget mounts a widget per paragraph and a large review
 would take seconds to appear.
+
+With "Initials, not names" the review's title (usually the loved one's name) is kept out of the
+offered file name and the web page's title, as on the command line (workbook/export decides both).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, ListItem, ListView, RadioButton, RadioSet, Static
 
+from ...export import default_file_name, page_title
 from ...model import Review
 from ...paths import documents_dir
 from ...prompts import Prompts
@@ -48,12 +52,6 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def slug(title: str) -> str:
-    """A file-name-safe version of a review title."""
-    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
-    return cleaned[:60] or "review"
-
-
 class ExportScreen(WorkbookScreen[None]):
     """Look the summary over, choose a format and a place, and save it."""
 
@@ -82,7 +80,7 @@ class ExportScreen(WorkbookScreen[None]):
                     with Horizontal(classes="export-row"):
                         yield RadioSet(*(RadioButton(label, value=i == 0) for i, (_, label, _) in enumerate(FORMATS)), id="format")
                     with Horizontal(classes="export-row"):
-                        yield Input(str(self._default_path("markdown")), id="path")
+                        yield Input(str(self._default_path("markdown", initials=False)), id="path")
                         yield Button("Save (Ctrl+S)", variant="primary", id="save")
                     yield Static("", id="saved", markup=False)
         yield Footer()
@@ -96,15 +94,28 @@ class ExportScreen(WorkbookScreen[None]):
         index = self.query_one("#format", RadioSet).pressed_index
         return FORMATS[max(index, 0)][0]
 
-    def _default_path(self, fmt: str) -> Path:
+    def _initials(self) -> bool:
+        return self.query_one("#initials", Checkbox).value
+
+    def _default_path(self, fmt: str, *, initials: bool | None = None) -> Path:
         suffix = dict((f, s) for f, _, s in FORMATS)[fmt]
-        return documents_dir() / f"{slug(self.review.title)}-summary{suffix}"
+        initials = self._initials() if initials is None else initials
+        return documents_dir() / default_file_name(self.review, suffix, initials=initials)
+
+    def _fit_name(self, path: Path) -> Path:
+        """The path with the offered file name of the other choice (names or initials) swapped for this one's.
+
+        A name the family typed themselves is left alone.
+        """
+        initials = self._initials()
+        if path.name == default_file_name(self.review, path.suffix, initials=not initials):
+            return path.with_name(default_file_name(self.review, path.suffix, initials=initials))
+        return path
 
     def _markdown(self) -> str:
         from ...export import render_markdown
 
-        initials = self.query_one("#initials", Checkbox).value
-        return render_markdown(self.review, self.prompts, initials=initials)
+        return render_markdown(self.review, self.prompts, initials=self._initials())
 
     def render_preview(self) -> None:
         self.pages = split_sections(self._markdown())
@@ -124,7 +135,12 @@ class ExportScreen(WorkbookScreen[None]):
         self._show_page(event.list_view.index or 0)
 
     @on(Checkbox.Changed, "#initials")
-    def _initials(self) -> None:
+    def _initials_changed(self) -> None:
+        path_input = self.query_one("#path", Input)
+        current = Path(path_input.value)
+        fitted = self._fit_name(current)
+        if fitted != current:
+            path_input.value = str(fitted)
         self.render_preview()
 
     @on(RadioSet.Changed, "#format")
@@ -148,6 +164,8 @@ class ExportScreen(WorkbookScreen[None]):
             path = documents_dir() / path
         if path.is_dir():
             path = path / self._default_path(self._format()).name
+        if self._initials():
+            path = self._fit_name(path)  # never the file name made from the title (it was offered before the box was ticked)
         if path.exists():
             sure = await self.app.push_screen_wait(Confirm("Replace the existing file?", f"{path}\nalready exists.", "Replace it"))
             if not sure:
@@ -160,7 +178,7 @@ class ExportScreen(WorkbookScreen[None]):
         else:
             text = self._markdown()
             if fmt == "html":
-                text = render_html(text, self.review.title)
+                text = render_html(text, page_title(self.review, initials=self._initials()))
         try:
             written = write_export(path, text)
         except OSError as error:
@@ -174,6 +192,8 @@ class ExportScreen(WorkbookScreen[None]):
         note = "Only your user account can read it. Share it only with people you trust."
         if fmt == "json":
             note = f"On the other computer, run: intervention-workbook import {written.name}\n{note}"
+            if self._initials():
+                note += "\nA bundle always holds the whole review, with everyone's names and letters; initials are only for the summary."
         self.query_one("#saved", Static).update(f"Saved to {written}\n{note}")
         self.notify(f"Saved to {written}", timeout=10, markup=False)
 

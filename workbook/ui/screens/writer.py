@@ -16,9 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...limits import NAME_MAX
 from ...model import Review
 from ...prompts import Prompts
 from ..messages import Edited
+from ..widgets.limited import NAME_NOTICE, RELATIONSHIP_NOTICE, LimitedInput
 from .base import WorkbookModal
 from .dialogs import Confirm
 from .writer_edit import ChooseWriter, RenameWriter
@@ -111,8 +113,9 @@ class WriterPicker(WorkbookModal[str | None]):
             else:
                 yield Label("Add yourself to begin:")
             with Horizontal(classes="writer-new"):
-                yield Input(placeholder="First name", id="name")
-                yield Input(placeholder="Relationship, e.g. mother", id="relationship")
+                yield LimitedInput(placeholder="First name", id="name", max_length=NAME_MAX, notice=NAME_NOTICE)
+                yield LimitedInput(placeholder="Relationship, e.g. mother", id="relationship", max_length=NAME_MAX,
+                                   notice=RELATIONSHIP_NOTICE)
             yield Static("", id="problem", classes="problem")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add and write", variant="primary", id="add")

@@ -13,7 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...limits import NAME_MAX
 from ...model import Member, Review
+from ..widgets.limited import NAME_NOTICE, RELATIONSHIP_NOTICE, LimitedInput
 from .base import WorkbookModal
 
 
@@ -32,8 +34,9 @@ class RenameWriter(WorkbookModal[bool]):
             yield Label(Text(f"Rename {self.member.label}"), classes="dialog-title")
             yield Static("Everything they wrote stays with them under the new name.", classes="q-help")
             with Horizontal(classes="writer-new"):
-                yield Input(self.member.name, placeholder="First name", id="name")
-                yield Input(self.member.relationship, placeholder="Relationship, e.g. mother", id="relationship")
+                yield LimitedInput(self.member.name, placeholder="First name", id="name", max_length=NAME_MAX, notice=NAME_NOTICE)
+                yield LimitedInput(self.member.relationship, placeholder="Relationship, e.g. mother", id="relationship",
+                                   max_length=NAME_MAX, notice=RELATIONSHIP_NOTICE)
             yield Static("", id="problem", classes="problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Rename (Enter)", variant="primary", id="ok")

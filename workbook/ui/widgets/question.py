@@ -11,6 +11,10 @@ it reports names that record: a change can never land in another entry.
 
 Ctrl+Z undoes the last change of any field (free text has its own, finer, undo); Esc leaves the field.
 
+Typing stops at the workbook's size limits (see limited.py: an answer keeps 50,000 characters, a
+person's name or relationship 100, a date 64), and the family is told once, in plain words, when a
+field is full; a paste keeps what fits. What the app saves can therefore always be imported again.
+
 Under a free-text answer, a quiet line may offer a gentler way to look at a blaming phrase (see
 workbook/gentle.py). It appears a moment after the writer stops typing and never changes the answer.
 """
@@ -42,6 +46,7 @@ from ...gentle import find_hints
 from ...model import AnswerValue
 from ...prompts import Question
 from ..screens.base import SAFETY
+from .limited import LimitedInput, LimitedTextArea, field_limit
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNDO_PAUSE = 1.0
@@ -162,15 +167,18 @@ class QuestionField(Vertical):
 
     def _field(self) -> Widget:
         q, value = self.question, self.value
+        limit, notice = field_limit(q)
         if q.kind == "text":
-            area = TextArea(value if isinstance(value, str) else "", soft_wrap=True, classes="q-field q-long")
+            area = LimitedTextArea(value if isinstance(value, str) else "", soft_wrap=True, classes="q-field q-long",
+                                   max_length=limit, notice=notice)
             area.show_line_numbers = False
             area.placeholder = q.placeholder
             return area
         if q.kind in ("line", "date"):
             placeholder = q.placeholder or ("YYYY-MM-DD, for example 2026-03-14" if q.kind == "date" else "")
             # Never select a saved answer on focus: the first key typed would replace it.
-            return Input(value if isinstance(value, str) else "", placeholder=placeholder, classes="q-field", select_on_focus=False)
+            return LimitedInput(value if isinstance(value, str) else "", placeholder=placeholder, classes="q-field",
+                                select_on_focus=False, max_length=limit, notice=notice)
         if q.kind == "choice":
             return ChoiceSet(*(RadioButton(c.label, value=c.id == value) for c in q.choices), classes="q-field")
         chosen = set(value) if isinstance(value, list) else set()
