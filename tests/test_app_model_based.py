@@ -31,6 +31,7 @@ from workbook.ui.screens.dialogs import Confirm, GuidePage
 from workbook.ui.screens.home import HomeScreen
 from workbook.ui.screens.review import ReviewScreen
 from workbook.ui.widgets.editable_list import EditableList
+from workbook.ui.widgets.limited import DATE_MAX
 
 from .appkit import burst, make_app, settle
 
@@ -210,7 +211,8 @@ class WorkbookMachine(RuleBasedStateMachine):
         self.keys("ctrl+b", f"text:{words}")  # the first field of "What happened" has the cursor
         self.shadow.step = "what-happened"
         self.shadow.removed = None
-        self.shadow.dates[self.shadow.writer] = self.shadow.dates.get(self.shadow.writer, "") + words
+        # A date field keeps at most DATE_MAX characters (workbook/limits.py via the bundle schema): typing stops there.
+        self.shadow.dates[self.shadow.writer] = (self.shadow.dates.get(self.shadow.writer, "") + words)[:DATE_MAX]
         self.keys("ctrl+n")
         self.shadow.step = "timeline"
         self.shadow.cursor = 0

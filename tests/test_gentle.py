@@ -182,7 +182,7 @@ def test_at_most_two_and_no_repeats() -> None:
 
 def test_labels_are_noticed_without_the_file() -> None:
     assert find_hints("He is an ADDICT, a junkie.", ()) == [LABEL]
-    assert find_hints("I was enabling him", ()) == [LABEL_HINTS[1].suggestion]
+    assert find_hints("I was enabling him", ()) == [LABEL_HINTS[-1].suggestion]
 
 
 def test_no_false_hits_on_kind_text(shipped: Prompts) -> None:

@@ -183,3 +183,36 @@ def test_approaches_are_described_honestly() -> None:
 def test_medication_treatment_is_raised_where_options_are_chosen() -> None:
     kind = load_prompts().records["options"].question("kind")  # type: ignore[union-attr]
     assert "methadone" in kind.help and "half the risk of dying" in kind.help
+
+
+def test_undecided_suggestions_are_exported_apart_unless_left_out(prompts: Prompts) -> None:
+    from tests.factories import sample_review
+    from workbook.export import render_markdown
+
+    review = sample_review()
+    exported = render_markdown(review, prompts)
+    plan_part = exported[exported.index("## The revised plan"):exported.index("## Questions for the professional")]
+    assert "### Suggested by the workbook, not yet discussed" in plan_part
+    assert "Choose a neutral" in plan_part, "an undecided suggestion is shown, not silently dropped"
+    assert "left out of this copy" not in plan_part
+    without = render_markdown(review, prompts, suggestions=False)
+    plan_part = without[without.index("## The revised plan"):without.index("## Questions for the professional")]
+    assert "Suggested by the workbook" not in plan_part and "left out of this copy" in plan_part
+    assert "Keep naloxone" in plan_part, "safety suggestions are always shown"
+
+
+def test_each_question_for_the_professional_appears_once(prompts: Prompts) -> None:
+    from tests.factories import sample_review
+    from workbook.export import render_markdown
+    from workbook.rules import QUESTIONS
+
+    review = sample_review()
+    exported = render_markdown(review, prompts)
+    assert len(QUESTIONS) == 5 and "Questions many families ask" in exported
+    independence = "take referral fees"
+    assert exported.count(independence) == 1, "one place for each question, not three"
+    plan.decide(review, "questions:independence", "accepted", by=MARIA)
+    exported = render_markdown(review, prompts)
+    assert exported.count(independence) == 1
+    plan.decide(review, "questions:independence", "dropped", by=MARIA)
+    assert render_markdown(review, prompts).count(independence) == 0

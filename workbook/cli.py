@@ -36,6 +36,8 @@ def add_commands(subparsers: Any) -> None:
     export.add_argument("--format", choices=tuple(SUFFIXES), default="markdown", help="markdown (default), html, or json (a bundle)")
     export.add_argument("--output", "-o", metavar="FILE", help="where to save it (default: your documents folder)")
     export.add_argument("--initials", action="store_true", help="show initials and relationships instead of names")
+    export.add_argument("--without-suggestions", action="store_true",
+                        help="leave out the workbook's suggestions that the family has not discussed yet")
     export.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     export.set_defaults(handler=guarded(export_review))
 
@@ -208,7 +210,7 @@ def export_review(args: argparse.Namespace) -> int:
     from .prompts import PromptError
 
     try:
-        text = _render(review, args.format, args.initials)
+        text = _render(review, args.format, args.initials, suggestions=not args.without_suggestions)
     except PromptError as error:
         return fail(f"a question file could not be read, so the summary cannot be made.\n  {error}")
 
@@ -221,7 +223,7 @@ def export_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(review: Any, fmt: str, initials: bool) -> str:
+def _render(review: Any, fmt: str, initials: bool, *, suggestions: bool = True) -> str:
     if fmt == "json":
         from .bundle import to_bundle
 
@@ -229,7 +231,7 @@ def _render(review: Any, fmt: str, initials: bool) -> str:
     from .export import page_title, render_html, render_markdown
     from .prompt_cache import cached_prompts
 
-    text = render_markdown(review, cached_prompts(), initials=initials)
+    text = render_markdown(review, cached_prompts(), initials=initials, suggestions=suggestions)
     return render_html(text, page_title(review, initials=initials)) if fmt == "html" else text
 
 

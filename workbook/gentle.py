@@ -31,6 +31,8 @@ LABEL_HINTS: tuple[Hint, ...] = (
           "pillheads", "dope fiend", "dope fiends", "drug abuser", "drug abusers", "substance abuser", "substance abusers",
           "a drug user", "just a user"),
          "Try 'your loved one' or their name — people are more than their illness."),
+    Hint(("clean and sober",),  # a phrase the prompt files may not contain either
+         '"Clean" can make not using sound like being washed, and using like being dirty. Try "not using" instead.'),
     Hint(("enabler", "enablers", "enabling", "codependent", "co-dependent", "codependency"),
          "Labels like that can sting. Try saying what you did and what you hoped it would do; it made sense to you then."),
 )

@@ -46,11 +46,11 @@ def default_file_name(review: Review, suffix: str, *, initials: bool = False) ->
     return f"{stem}-summary{suffix}"
 
 
-def render_markdown(review: Review, prompts: Prompts, *, initials: bool = False) -> str:
+def render_markdown(review: Review, prompts: Prompts, *, initials: bool = False, suggestions: bool = True) -> str:
     """The summary for the professional as Markdown (see `workbook.export.markdown`)."""
     from .markdown import render_markdown as render
 
-    return render(review, prompts, initials=initials)
+    return render(review, prompts, initials=initials, suggestions=suggestions)
 
 
 def write_export(path: Path, text: str) -> Path:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..model import AnswerValue, Review, is_blank
-from ..plan import SECTIONS, plan_items, ratings, ready_check
+from ..plan import SECTIONS, PlanItem, plan_items, ratings, ready_check
 from ..prompts import Prompts, Question, Step
 from . import ANONYMOUS_TITLE
 from .escape import cell, escape_block, escape_inline
@@ -37,15 +37,9 @@ SAFETY_GROUPS = (
     ("Suicide concern", ("suicide-concern",)),
 )
 PLAN_EXTRAS = (("options", "Treatment options"), ("consequences", "Consequences"), ("derailments", "Prepared answers"))
-QUESTIONS_FOR_PROFESSIONAL = (
-    "Which intervention model do you use, and why does it fit us after an attempt that did not work?",
-    "Are you independent of treatment centres (no referral fees), and are you licensed or certified?",
-    "What happens if the answer is no, or not yet, and what should we do in the days after?",
-    "What support do you offer the family afterwards, and how do you help with aftercare?",
-    "Will you give us a written agreement that sets out fees and what is included?",
-)
 NOTE = (
-    "A family wrote this summary with Intervention Workbook to share with a professional interventionist. "
+    "A family wrote this summary with Intervention Workbook to share with a professional (an interventionist, "
+    "or a therapist trained in CRAFT or ARISE). "
     "It looks back, without blame, at an intervention that did not work. Each answer names the family member "
     "who wrote it; accounts can differ, and that is expected. This is not a crisis service and nobody monitors it: "
     "in an emergency call 911, and for a mental-health or substance-use crisis call or text 988."
@@ -114,11 +108,12 @@ class _Names:
 
 
 class _Summary:
-    def __init__(self, review: Review, prompts: Prompts, initials: bool) -> None:
+    def __init__(self, review: Review, prompts: Prompts, initials: bool, suggestions: bool = True) -> None:
         self.review = review
         self.prompts = prompts
         self.names = _Names(review, initials)
         self.initials = initials
+        self.suggestions = suggestions
         self.out: list[str] = []
 
     # -- building blocks -----------------------------------------------------------------
@@ -286,10 +281,11 @@ class _Summary:
     def plan(self) -> None:
         self.heading(2, "The revised plan")
         items = [i for i in plan_items(self.review, self.prompts) if i.status != "dropped"]
-        if undecided := sum(i.status == "proposed" and i.section != "safety" for i in items):
-            many = undecided != 1
+        undecided = [i for i in items if i.status == "proposed" and i.section not in ("safety", "questions")]
+        if undecided and not self.suggestions:
+            many = len(undecided) != 1
             noun, left = ("suggestions from the workbook have", "they are") if many else ("suggestion from the workbook has", "it is")
-            self.para(f"{undecided} {noun} not been decided on yet, so {left} left out here.")
+            self.para(f"{len(undecided)} {noun} not been discussed by the family yet, and {left} left out of this copy.")
         step = self.prompts.step("plan")
         questions = list(step.questions) if step else []
         ids = [sid for sid, _ in SECTIONS]
@@ -316,6 +312,8 @@ class _Summary:
             self.plan_extra(sid, plan)
             if len(self.out) == size:
                 self.para(NOTHING_YET)
+        if undecided and self.suggestions:
+            self.undecided(undecided)
         self.heading(3, "Who does what, by when")
         self.table(["What", "Who", "By when", "Done?"],
                    ([self.names.text(str(t.get("what", ""))), self.names.member_or_text(t.get("owner")), str(t.get("due", "")),
@@ -325,6 +323,19 @@ class _Summary:
             self.heading(3, "Other plan notes")
             for q in leftover:
                 self.attributed("plan", q)
+
+    def undecided(self, items: list[PlanItem]) -> None:
+        """Suggestions the family has not discussed yet: shown apart and marked, never silently dropped."""
+        self.heading(3, "Suggested by the workbook, not yet discussed")
+        self.para("The family has not yet accepted, changed or set aside these suggestions. They come from what the "
+                  "family wrote; each says why.")
+        titles = dict(SECTIONS)
+        lines = []
+        for item in items:
+            because = "" if item.private else escape_inline(self.names.text(item.because))
+            where = escape_inline(titles.get(item.section, item.section))
+            lines.append(f"- *{where}:* {escape_inline(self.names.text(item.text))}" + (f"\\\n  *Because: {because}*" if because else ""))
+        self.para("\n".join(lines))
 
     def plan_extra(self, section: str, plan: dict[str, Any]) -> None:
         """The structured parts of the plan that belong under one section."""
@@ -363,21 +374,24 @@ class _Summary:
 
     def questions(self) -> None:
         self.heading(2, "Questions for the professional")
-        items = [self.names.text(i.text) for i in plan_items(self.review, self.prompts)
-                 if i.section == "questions" and i.status not in ("dropped", "proposed")]
+        asked = [i for i in plan_items(self.review, self.prompts) if i.section == "questions" and i.status != "dropped"]
         self.para("**From the family**")
-        self.bullets(items, "No questions written yet.")
+        self.bullets([self.names.text(i.text) for i in asked if i.status != "proposed"], "No questions written yet.")
         step = self.prompts.step("plan")
         ids = [sid for sid, _ in SECTIONS]
         for q in step.questions if step else ():
             if _section_for(q.id, ids) == "questions":
                 self.attributed("plan", q)
-        self.para("**Questions many families ask**")
-        self.bullets(QUESTIONS_FOR_PROFESSIONAL, "")
+        # The workbook's own questions the family has not taken up or set aside: shown once, here.
+        suggested = [self.names.text(i.text).removeprefix("Ask: ") for i in asked if i.status == "proposed"]
+        if suggested:
+            self.para("**Questions many families ask** (suggested by the workbook)")
+            self.bullets(suggested, "")
 
     def resources(self) -> None:
         self.heading(2, "Resources")
-        self.para("Check each number before relying on it; the date says when it was last checked.")
+        self.para("These are US services. The last column says where each number was checked, or that it is not yet "
+                  "verified; check a number before relying on it.")
         self.table(["Name", "Contact", "What it is", "Checked"],
                    ([r.name, r.contact, r.what, r.verified] for r in self.prompts.resources), "No resources listed.")
 
@@ -418,8 +432,12 @@ def _section_for(question_id: str, sections: list[str]) -> str | None:
     return next((s for s in sections if question_id.startswith(s) or s.startswith(question_id)), None)
 
 
-def render_markdown(review: Review, prompts: Prompts, *, initials: bool = False) -> str:
-    """The whole summary for the professional, as Markdown (see the module docstring)."""
-    return _Summary(review, prompts, initials).render()
+def render_markdown(review: Review, prompts: Prompts, *, initials: bool = False, suggestions: bool = True) -> str:
+    """The whole summary for the professional, as Markdown (see the module docstring).
+
+    With `suggestions` (the default), the workbook's suggestions the family has not discussed yet are
+    shown in their own marked part of the plan; without, the plan says how many were left out.
+    """
+    return _Summary(review, prompts, initials, suggestions).render()
 
 

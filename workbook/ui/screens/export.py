@@ -73,6 +73,8 @@ class ExportScreen(WorkbookScreen[None]):
                 yield Label("Sections", classes="sidebar-title")
                 yield ListView(id="sections")
                 yield Checkbox("Initials, not names", id="initials")
+                yield Checkbox("Suggestions not yet discussed", value=True, id="suggestions",
+                               tooltip="Include the workbook's suggestions the family has not accepted, changed or set aside yet")
             with Vertical(id="step-pane"):
                 with VerticalScroll(id="preview"):
                     yield Static("", id="page")
@@ -115,7 +117,8 @@ class ExportScreen(WorkbookScreen[None]):
     def _markdown(self) -> str:
         from ...export import render_markdown
 
-        return render_markdown(self.review, self.prompts, initials=self._initials())
+        suggestions = self.query_one("#suggestions", Checkbox).value
+        return render_markdown(self.review, self.prompts, initials=self._initials(), suggestions=suggestions)
 
     def render_preview(self) -> None:
         self.pages = split_sections(self._markdown())
@@ -133,6 +136,10 @@ class ExportScreen(WorkbookScreen[None]):
     @on(ListView.Highlighted, "#sections")
     def _section(self, event: ListView.Highlighted) -> None:
         self._show_page(event.list_view.index or 0)
+
+    @on(Checkbox.Changed, "#suggestions")
+    def _suggestions_changed(self) -> None:
+        self.render_preview()
 
     @on(Checkbox.Changed, "#initials")
     def _initials_changed(self) -> None:
