@@ -216,3 +216,12 @@ def test_each_question_for_the_professional_appears_once(prompts: Prompts) -> No
     assert exported.count(independence) == 1
     plan.decide(review, "questions:independence", "dropped", by=MARIA)
     assert render_markdown(review, prompts).count(independence) == 0
+
+
+def test_the_safety_screen_says_briefly_which_numbers_were_checked() -> None:
+    from workbook.ui.app import safety_markdown
+
+    page = safety_markdown(load_prompts())
+    table = page[page.index("## Who to contact"):]
+    assert "| Checked 2026-12-02 |" in table and "| Not yet verified |" in table
+    assert "Last checked" not in page

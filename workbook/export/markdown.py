@@ -250,7 +250,7 @@ class _Summary:
         return [s for s in self.prompts.steps if s.cause]
 
     def causes(self) -> None:
-        self.heading(2, "The four causes")
+        self.heading(2, "The four contributing factors")
         rated = ratings(self.review, self.prompts)
         for step in self.cause_steps():
             self.heading(3, escape_inline(step.title))

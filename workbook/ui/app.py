@@ -28,7 +28,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from ..model import Review
-from ..prompts import Prompts
+from ..prompts import NOT_VERIFIED, Prompts, Resource
 from ..storage import CorruptDatabaseError, StorageError
 from ..store import ReviewStore, ReviewSummary
 from .keygate import KeyGate
@@ -39,12 +39,20 @@ if TYPE_CHECKING:
     from .screens.review import ReviewScreen
 
 
+def checked_short(resource: Resource) -> str:
+    """ "Checked 2026-12-02", or "Not yet verified": whether a number was confirmed, in a few words."""
+    if resource.unverified:
+        return NOT_VERIFIED
+    return " ".join(resource.verified.split()[:2])
+
+
 def safety_markdown(prompts: Prompts) -> str:
     """The safety page: who to call first (so it is on screen at once), then the guidance, then details."""
     guide = prompts.guides.get("safety")
     title = guide.title if guide else "Safety"
     quick = "\n".join(f"- **{r.name}**: {r.contact}" for r in prompts.resources[:3])
-    rows = "\n".join(f"| {r.name} | {r.contact} | {r.what} | {r.verified} |" for r in prompts.resources)
+    # The screen is narrow: "Checked <date>" or "Not yet verified" here; the source of each check is in the export.
+    rows = "\n".join(f"| {r.name} | {r.contact} | {r.what} | {checked_short(r)} |" for r in prompts.resources)
     table = f"| Who | How to reach them | What they do | Checked |\n|---|---|---|---|\n{rows}"
     body = guide.body if guide else ""
     return f"# {title}\n\n{quick}\n\n{body}\n\n## Who to contact\n\n{table}\n"

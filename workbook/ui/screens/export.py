@@ -73,7 +73,7 @@ class ExportScreen(WorkbookScreen[None]):
                 yield Label("Sections", classes="sidebar-title")
                 yield ListView(id="sections")
                 yield Checkbox("Initials, not names", id="initials")
-                yield Checkbox("Suggestions not yet discussed", value=True, id="suggestions",
+                yield Checkbox("Open suggestions", value=True, id="suggestions",
                                tooltip="Include the workbook's suggestions the family has not accepted, changed or set aside yet")
             with Vertical(id="step-pane"):
                 with VerticalScroll(id="preview"):
