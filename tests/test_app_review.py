@@ -55,7 +55,7 @@ async def test_two_writers_two_sittings_nothing_lost(data_dir: Path) -> None:
         await pilot.pause()
 
         # Then moves to a cause step and is mid-sentence when the laptop is shut.
-        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")
+        await pilot.press("ctrl+n", "ctrl+n", "ctrl+n", "ctrl+n")
         await pilot.pause()
         assert screen.step.id == "cause-people"
         field(pilot, "rating").query_one(RadioSet).query("RadioButton").last().value = True

@@ -124,7 +124,7 @@ async def test_plan_task_owner_and_date_typed_after_tab_land_in_their_own_fields
     app = make_app(data_dir)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        screen = await _new_review_at(pilot, 7)
+        screen = await _new_review_at(pilot, 8)
         assert screen.step.id == "plan"
         screen.query_one("#plan-tabs", TabbedContent).active = "tab-tasks"
         await settle(pilot)

@@ -280,12 +280,12 @@ def test_unknown_type(root: Path) -> None:
     ("Cause: people", "Cause: weather", "people, plan, narrative, approach"),
 ])
 def test_unknown_step_setting(root: Path, old: str, new: str, allowed: str) -> None:
-    path = root / "steps" / "04-cause-people.md"
+    path = root / "steps" / "05-cause-people.md"
     broken(root, path, edit(path, old, new), allowed)
 
 
 def test_setting_in_the_wrong_place(root: Path) -> None:
-    path = root / "steps" / "04-cause-people.md"
+    path = root / "steps" / "05-cause-people.md"
     broken(root, path, edit(path, "Cause: people", "Type: text"), "belongs under a ## question")
     path.write_text(STEP + "\nKind: form\n", encoding="utf-8")
     broken(root, path, 7, "before the first ## question")
@@ -333,7 +333,7 @@ def test_second_title(root: Path) -> None:
 
 
 def test_deeper_heading(root: Path) -> None:
-    path = root / "steps" / "05-cause-plan.md"
+    path = root / "steps" / "06-cause-plan.md"
     line = edit(path, "## What actually happened? {happened}", "### What actually happened? {happened}")
     broken(root, path, line, "steps use # for the title and ## for questions", "###")
 
@@ -346,13 +346,13 @@ def test_deeper_heading(root: Path) -> None:
     ("1. first\n2. second\n", "a numbered list"),
 ])
 def test_blocks_a_step_cannot_hold(root: Path, block: str, words: str) -> None:
-    path = root / "steps" / "06-cause-narrative.md"
+    path = root / "steps" / "07-cause-narrative.md"
     path.write_text(STEP + "\n" + block, encoding="utf-8")
     broken(root, path, 7, "steps use # for the title and ## for questions", words)
 
 
 def test_bad_utf8(root: Path) -> None:
-    path = root / "steps" / "07-cause-approach.md"
+    path = root / "steps" / "08-cause-approach.md"
     path.write_bytes(b"# Title\n\n## Question {q}\n\nSome caf\xe9 help.\n")
     broken(root, path, 5, "UTF-8")
 
@@ -371,7 +371,7 @@ def test_unreadable_file(root: Path) -> None:
 
 
 def test_step_without_questions(root: Path) -> None:
-    path = root / "steps" / "08-plan.md"
+    path = root / "steps" / "09-plan.md"
     path.write_text("# Revised plan\n\nJust an introduction.\n", encoding="utf-8")
     broken(root, path, None, "no questions")
 

@@ -225,3 +225,28 @@ def test_the_safety_screen_says_briefly_which_numbers_were_checked() -> None:
     table = page[page.index("## Who to contact"):]
     assert "| Checked 2026-12-02 |" in table and "| Not yet verified |" in table
     assert "Last checked" not in page
+
+
+def test_about_your_loved_one_asks_what_a_professional_asks_at_intake() -> None:
+    step = load_prompts().step("loved-one")
+    assert step is not None and step.title == "About your loved one"
+    ids = [q.id for q in step.questions]
+    for needed in ("name", "age", "substances", "route", "how_long", "past_treatment", "overdoses", "health",
+                   "insurance", "housing", "legal", "children"):
+        assert needed in ids, needed
+    assert all(q.why for q in step.questions), "every question says why we ask"
+    route = step.question("route")
+    assert route is not None and "injecting" in [c.id for c in route.choices]
+
+
+def test_the_profile_is_exported_and_initials_cover_the_loved_ones_name(prompts: Prompts) -> None:
+    from workbook.export import render_markdown
+
+    review = two_writers()
+    answer(review, "loved-one", "name", MARIA, "Danny Alvarez")
+    answer(review, "loved-one", "overdoses", MARIA, "Danny Alvarez overdosed in May; Tom found him.")
+    exported = render_markdown(review, prompts)
+    assert "## About the loved one" in exported and "Danny Alvarez" in exported
+    private = render_markdown(review, prompts, initials=True)
+    assert "Danny" not in private and "Alvarez" not in private
+    assert "D\\. A\\. overdosed in May" in private

@@ -41,7 +41,7 @@ from .termkit import (
 )
 
 TITLE = "Danny"
-WHAT_HAPPENED, TIMELINE, PEOPLE, CAUSE_PEOPLE, CAUSE_PLAN, CAUSE_NARRATIVE, CAUSE_APPROACH, PLAN = range(8)
+WHAT_HAPPENED, TIMELINE, PEOPLE, LOVED_ONE, CAUSE_PEOPLE, CAUSE_PLAN, CAUSE_NARRATIVE, CAUSE_APPROACH, PLAN = range(9)
 CAUSE_STEPS = {CAUSE_PEOPLE: "cause-people", CAUSE_PLAN: "cause-plan", CAUSE_NARRATIVE: "cause-narrative", CAUSE_APPROACH: "cause-approach"}
 HANG_UP_LIMIT = 3.0
 """Seconds the app may take to save and exit after its terminal is closed."""

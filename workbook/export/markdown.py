@@ -17,7 +17,7 @@ and so is the review's title, which is usually the loved one's name (the first h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..model import AnswerValue, Review, is_blank
@@ -28,6 +28,8 @@ from .escape import cell, escape_block, escape_inline
 
 NOT_ANSWERED = "Not answered"
 NOTHING_YET = "Nothing here yet."
+LOVED_ONE = "loved-one"
+"""The step about the loved one: its "name" answer is shortened to initials like every other name."""
 STATUS_TAGS = {"edited": " *(the family's wording)*", "proposed": " *(suggested by the workbook; not yet decided)*"}
 """What follows an item of the plan that is not simply accepted."""
 SAFETY_GROUPS = (
@@ -69,7 +71,8 @@ class _Names:
         self.initials = initials
         self._swap: dict[str, str] = {}
         if initials:
-            for name in [m.name for m in review.members] + [p.name for p in review.people]:
+            loved = [v for v in review.answers_to(LOVED_ONE, "name").values() if isinstance(v, str)]
+            for name in [m.name for m in review.members] + [p.name for p in review.people] + loved:
                 whole = re.sub(r"^\W+|\W+$", "", name)  # so that \b can match at both ends
                 if whole:
                     self._swap.setdefault(whole, _initials(name))
@@ -171,7 +174,7 @@ class _Summary:
         date = self.review.intervention_date
         writers = ", ".join(self.names.member(m.id) for m in self.review.members) or "nobody yet"
         self.bullets([f"Intervention date: {date or NOT_ANSWERED}", f"Written by: {writers}"], "")
-        for section in (self.safety, self.attempt, self.timeline, self.people, self.causes, self.differ,
+        for section in (self.safety, self.loved_one, self.attempt, self.timeline, self.people, self.causes, self.differ,
                         self.plan, self.ready, self.questions, self.resources):
             section()
         return "".join(self.out).rstrip("\n") + "\n"
@@ -202,17 +205,29 @@ class _Summary:
 
     def attempt(self) -> None:
         self.heading(2, "The attempt")
-        step = self.prompts.step("what-happened")
-        questions = [q for q in (step.questions if step else ()) if not q.id.startswith("safety_")]
+        self.form("what-happened", lambda q: not q.id.startswith("safety_"))
+
+    def loved_one(self) -> None:
+        self.heading(2, "About the loved one")
+        self.form(LOVED_ONE, lambda q: True)
+
+    def form(self, step_id: str, wanted: Callable[[Question], bool]) -> None:
+        """A form step: short answers in one table (each writer's own row), then each longer answer."""
+        step = self.prompts.step(step_id)
+        questions = [q for q in (step.questions if step else ()) if wanted(q)]
         rows: list[list[str]] = []
         for q in (q for q in questions if q.kind != "text"):
-            found = self.review.answers_to("what-happened", q.id)
-            rows.extend([q.text, self.value(q, found[mid]), self.names.member(mid)] for mid in self.writers(found))
+            found = self.review.answers_to(step_id, q.id)
+            for mid in self.writers(found):
+                value = self.value(q, found[mid])
+                if self.initials and step_id == LOVED_ONE and q.id == "name":
+                    value = _initials(value)  # the loved one's name is the one name the family most wants kept private
+                rows.append([q.text, value, self.names.member(mid)])
             if not found:
                 rows.append([q.text, NOT_ANSWERED, ""])
         self.table(["Question", "Answer", "Written by"], rows, "No questions")
         for q in (q for q in questions if q.kind == "text"):
-            self.attributed("what-happened", q)
+            self.attributed(step_id, q)
 
     def timeline(self) -> None:
         self.heading(2, "Timeline")

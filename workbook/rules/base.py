@@ -14,6 +14,7 @@ from ..prompts import Prompts
 
 WHAT = "what-happened"
 PEOPLE = "people"
+LOVED_ONE = "loved-one"
 CAUSES = ("people", "plan", "narrative", "approach")
 """The four causes a failed intervention is looked at through, in review order."""
 
@@ -22,6 +23,7 @@ TOPICS = {
     "options_ready": "Treatment options ready", "consequences": "Consequences stated", "consequences_held": "Consequences held",
     "outcome": "How it ended", "safety_events": "Since then", "rehearsal": "Rehearsal", "kept_to_letters": "Kept to letters",
     "derailments": "What pulled it off course", "pulled_off": "How it pulled things off course", "missing": "Who was missing",
+    "state": "On the day", "children": "Looks after children",
 }  # fmt: skip
 """Short names of the questions that `because` quotes."""
 CAUSE_TOPICS = {"people": "the people", "plan": "the plan", "narrative": "what was said", "approach": "the approach"}

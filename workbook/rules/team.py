@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import Person, PersonView, Review
 from ..prompts import Prompts
-from .base import PEOPLE, WHAT, Proposal, because_of, cause_step, chosen, label, member_order, proposal, quote, short, written
+from .base import LOVED_ONE, PEOPLE, Proposal, because_of, cause_step, chosen, label, member_order, proposal, quote, short, written
 
 TEAM_CONCERNS = ("active-use", "mental-health", "conflict", "off-script", "young", "not-close")
 TEAM_SIZE = (4, 6)
@@ -115,11 +115,11 @@ def team_size(review: Review, prompts: Prompts) -> list[Proposal]:
 
 def children(review: Review, prompts: Prompts) -> list[Proposal]:
     """Children in the loved one's care: who looks after them must never be a reason to wait."""
-    hits = chosen(review, WHAT, "children", ("yes",))
+    hits = chosen(review, LOVED_ONE, "children", ("yes",))
     if not hits:
         return []
     text = (
         "Arrange who will look after the children your loved one cares for, from the moment they say yes and through "
         "intake, so that caring for them is never a reason to wait. Keep children out of the meeting itself."
     )
-    return [proposal("children", "after", text, quote(review, prompts, WHAT, "children", hits))]
+    return [proposal("children", "after", text, quote(review, prompts, LOVED_ONE, "children", hits))]
