@@ -41,8 +41,8 @@ def test_sample_summary_matches_golden_file() -> None:
 def test_summary_has_facts_first_and_attributes_every_answer() -> None:
     text = render_markdown(planned_review(), PROMPTS)
     heads = [h for level, h in skeleton(text) if level == 2]
-    assert heads == ["Safety flags", "About the loved one", "The attempt", "Timeline", "People", "The four contributing factors", "Where we differ", "The revised plan",
-                     "Ready check", "Questions for the professional", "Resources"]
+    assert heads == ["Safety flags", "About the loved one", "The attempt", "Timeline", "People", "The four contributing factors",
+                     "Where we differ", "The revised plan", "Ready check", "Questions for the professional", "Resources"]
     assert "*Tom \\(brother\\):* He texts me sometimes\\, mostly late at night\\." in text
     assert "| Overdose history | Yes\\: An overdose \\(reported by Maria \\(mother\\)\\, Tom \\(brother\\)\\) |" in text
     assert "Not answered" in text
