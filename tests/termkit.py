@@ -411,6 +411,7 @@ STEP_MARKERS: tuple[tuple[str, ...], ...] = (
     ("When was the intervention?",),
     ("Add moments from before, during and after", "Add entry (F4)"),
     ("Add everyone who was there", "Add person (F4)"),
+    ("What name does your family use for them?",),
     ("used by the US Army",),
     ("not at anyone's character",),
     ("prepare calm answers for next time",),

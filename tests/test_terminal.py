@@ -460,6 +460,10 @@ def write_everything(term: Terminal, family: Family, writer: str, tag: str, *, n
     wait_for_step(term, PEOPLE)
     write_people(term, family, writer, tag)
     term.log(f"{writer}: people written")
+    term.keys("C-n")
+    wait_for_step(term, LOVED_ONE)
+    term.type(f"{tag}Danny")  # the name the family uses: the first field of the step
+    family.answers[("loved-one", "name", writer)] = f"{tag}Danny"
     for number, step in CAUSE_STEPS.items():
         term.keys("C-n")
         wait_for_step(term, number)
