@@ -42,3 +42,18 @@ def test_a_file_on_disk_with_control_characters_opens_shown(data_dir: Path) -> N
     assert store.load(review.id).title == SHOWN
     assert [s.title for s in store.summaries()] == [SHOWN]
     store.close()
+
+
+def test_what_a_bundle_brings_in_fits_the_limits_once_shown() -> None:
+    """Found by the mutation test: 64 C1 controls in a title fit 200 characters, but shown as "[U+0085]" they
+    would make a 512-character title that no other computer could import. Shown first, then checked."""
+    import pytest
+
+    from workbook.bundle import BundleError
+
+    review = Review(title="\x85" * 64)
+    review.id = "a" * 32
+    with pytest.raises(BundleError, match="title"):
+        from_bundle(to_bundle(review))
+    review.title = "\x85" * 20
+    assert len(from_bundle(to_bundle(review)).title) == 160

@@ -104,9 +104,11 @@ def from_bundle(text: str | bytes, prompts: Prompts | None = None) -> Review:
     if _depth(data) > DEPTH_MAX:
         raise BundleError(TOO_DEEP)
     try:
-        validate_bundle(data, prompts)
         # Control characters are shown, never acted on, on every screen and in every export (workbook/controls.py).
-        return Review.from_dict(show_controls_in(data["review"]))
+        # Shown first, then checked: "[U+0085]" is longer than the character, and what is kept must fit the limits.
+        data = show_controls_in(data)
+        validate_bundle(data, prompts)
+        return Review.from_dict(data["review"])
     except ReviewDataError as error:
         raise BundleError(f"This bundle is damaged: {error}.") from error
     except ValueError as error:  # not expected after validation; still a plain refusal, never a crash

@@ -65,9 +65,10 @@ def review_from_data(data: Any, path: Path) -> Review:
     raw = data.get("review", {}).get("1") if isinstance(data.get("review"), dict) else None
     if not isinstance(raw, dict):
         raise CorruptDatabaseError(path, None, "the file holds no review", [])
+    raw = show_controls_in(raw)  # shown, never acted on, on every screen (workbook/controls.py); then checked as kept
     check_review(raw, path)
     try:
-        review = Review.from_dict(show_controls_in(raw))  # shown, never acted on, on every screen (workbook/controls.py)
+        review = Review.from_dict(raw)
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise CorruptDatabaseError(path, None, f"part of it is not in the shape the app writes ({error})", []) from None
     # The file's name is the review's identity in this folder: a copy made by hand keeps its own.
