@@ -365,3 +365,18 @@ def test_a_file_from_before_the_limits_can_be_checked_for_everything_but_its_siz
     data["people"].append(data["people"][0])
     with pytest.raises(ReviewDataError, match="two people share the id"):
         validate_review(data, sizes=False)
+
+
+def test_a_list_of_choices_holding_null_is_refused_in_plain_words() -> None:
+    """Found by a 6,000-example mutation run: a null inside a list of choices crashed the message itself."""
+    from workbook.bundle import BundleError, from_bundle, to_bundle
+    from workbook.model import Answer, Review
+
+    review = Review(title="Danny")
+    review.id = "b" * 32
+    member = review.add_member("Maria", "mother")
+    review.answers["what-happened"] = {"safety_events": {member.id: Answer(["overdose", None])}}  # type: ignore[list-item]
+    with pytest.raises(BundleError) as refused:
+        from_bundle(to_bundle(review))
+    assert "null" in str(refused.value) or "nothing" in str(refused.value) or "list holding" in str(refused.value)
+    assert "NoneType" not in str(refused.value)

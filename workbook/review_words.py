@@ -174,12 +174,12 @@ def _any_of(where: str, value: object, *, choices: bool) -> str:
     if isinstance(value, str) and len(value) > TEXT_MAX:
         return f"{where} is {len(value):,} characters long, and the limit is {TEXT_MAX:,}"
     if isinstance(value, list):
-        bad = next((v for v in value if not isinstance(v, str)), None)
-        if bad is not None:
-            return f"{where} is a list holding {kind_of(bad)}, not a list of text"
+        bad = [v for v in value if not isinstance(v, str)]
+        if bad:  # a list, not `next(..., None)`: the entry that is not text may itself be None (null)
+            return f"{where} is a list holding {kind_of(bad[0])}, not a list of text"
         if len(value) > ITEMS_MAX:
             return f"{where} has {len(value):,} entries, and the limit is {ITEMS_MAX:,}"
         most = NAME_MAX if choices else TEXT_MAX
-        longest = max(len(v) for v in value)
+        longest = max((len(v) for v in value), default=0)
         return f"{where} holds an entry {longest:,} characters long, and the limit is {most:,}"
     return f"{where} is {kind_of(value)}, not text or a list of text"
