@@ -33,8 +33,8 @@ PAYLOADS = (
     "[click me](javascript:document.title='pwned')",
     "<svg onload=\"document.title='pwned'\"></svg>",
 )
-HEADINGS = ("Safety flags", "The attempt", "Timeline", "People", "The four causes", "Where we differ", "The revised plan",
-            "Ready check", "Questions for the professional", "Resources")
+HEADINGS = ("Safety flags", "About the loved one", "The attempt", "Timeline", "People", "The four contributing factors",
+            "Where we differ", "The revised plan", "Ready check", "Questions for the professional", "Resources")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-extensions", "--hide-scrollbars")
 

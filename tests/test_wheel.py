@@ -63,6 +63,6 @@ def test_wheel_installs_and_starts(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "SCREEN: HomeScreen 8" in result.stdout
+    assert "SCREEN: HomeScreen 9" in result.stdout
     version = subprocess.run([str(env_dir / "bin" / "intervention-workbook"), "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and "intervention-workbook" in version.stdout
