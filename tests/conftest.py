@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from workbook.paths import ENV_HOME
+
+from .termkit import Terminal
 
 
 @pytest.fixture(autouse=True)
@@ -25,3 +28,18 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 def data_dir(isolated_dirs: Path) -> Path:
     """The data folder the app will use in this test."""
     return isolated_dirs
+
+
+@pytest.fixture
+def term(tmp_path: Path) -> Iterator[Terminal]:
+    """A real-terminal test's window (tests/termkit.py): a private tmux server for one test.
+
+    It is always stopped, and its last screen is printed for a failure report.
+    """
+    terminal = Terminal(tmp_path)
+    try:
+        yield terminal
+    finally:
+        with contextlib.suppress(Exception):
+            print(f"--- the terminal at the end of the test ---\n{terminal.report()}")
+        terminal.close()

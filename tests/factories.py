@@ -9,8 +9,10 @@ and exports are repeatable. `planned_review()` is the same review with a complet
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from workbook.model import Answer, AnswerValue, Member, Person, PersonView, Review, TimelineEntry
+from workbook.store import ReviewStore
 
 WHEN = "2024-06-02T19:30:00+00:00"
 """Every timestamp in the sample reviews."""
@@ -265,3 +267,26 @@ def large_review(people: int = 20, timeline: int = 200, writers: int = 6, answer
         for i in range(timeline)
     ]
     return review
+
+
+FIRST_SITTING, SECOND_SITTING = "He called twice", "He called twice, then not at all"
+
+
+def saved_over_two_sittings(data_dir: Path, title: str) -> tuple[Review, Path]:
+    """A review saved in two sittings of the app, so backup 1 holds the first sitting's words; returns it and its file.
+
+    Every store it opens is closed again, so the folder is free for the app or the command line.
+    """
+    store = ReviewStore(data_dir)
+    review = store.create(title)
+    member = review.add_member("Maria", "mother")
+    review.set_answer("what-happened", "since", member.id, FIRST_SITTING)
+    store.release(review)
+    store.close()
+    store = ReviewStore(data_dir)  # a later sitting: its first save keeps the earlier file as backup 1
+    review = store.load(review.id)
+    review.set_answer("what-happened", "since", member.id, SECOND_SITTING)
+    store.release(review)
+    path = store.path_for(review.id)
+    store.close()
+    return review, path

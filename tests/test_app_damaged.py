@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Button, DataTable, Label, Static, TextArea
 
+from tests.factories import saved_over_two_sittings
 from workbook.store import ReviewStore
 from workbook.ui.app import WorkbookApp
 from workbook.ui.screens.export import ExportScreen
@@ -38,18 +39,7 @@ def cells(app: WorkbookApp) -> list[list[str]]:
 
 def precious(data_dir: Path, *, backups: bool = True, damage: bool = True) -> Path:
     """A review written over two sittings (so backup 1 holds the first), then torn as by a power cut."""
-    store = ReviewStore(data_dir)
-    review = store.create("Precious")
-    member = review.add_member("Maria", "mother")
-    review.set_answer("what-happened", "since", member.id, "He called twice")
-    store.release(review)
-    store.close()
-    store = ReviewStore(data_dir)
-    review = store.load(review.id)
-    review.set_answer("what-happened", "since", member.id, "He called twice, then not at all")
-    store.release(review)
-    path = store.path_for(review.id)
-    store.close()
+    _, path = saved_over_two_sittings(data_dir, "Precious")
     if not backups:
         for backup in path.parent.glob(f"{path.name}.bak*"):
             backup.unlink()

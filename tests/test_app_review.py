@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, RadioSet, TextArea
 
+from tests.factories import saved_over_two_sittings
 from workbook.store import ReviewStore
 from workbook.ui.screens.dialogs import GuidePage
 from workbook.ui.screens.home import HomeScreen
@@ -196,18 +197,7 @@ async def test_every_footer_action_is_in_the_command_palette(data_dir: Path) -> 
 
 
 async def test_damaged_review_is_moved_aside_and_backup_offered(data_dir: Path) -> None:
-    store = ReviewStore(data_dir)
-    review = store.create("Precious")
-    member = review.add_member("Maria", "mother")
-    review.set_answer("what-happened", "since", member.id, "He called twice")
-    store.release(review)
-    store.close()
-    store = ReviewStore(data_dir)  # a later sitting: its first save keeps the earlier file as backup 1
-    review = store.load(review.id)
-    review.set_answer("what-happened", "since", member.id, "He called twice, then not at all")
-    store.release(review)
-    path = store.path_for(review.id)
-    store.close()
+    _, path = saved_over_two_sittings(data_dir, "Precious")
     path.write_bytes(path.read_bytes()[:40])  # a torn file, as after a power cut
 
     app = make_app(data_dir)

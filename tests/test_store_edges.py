@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import workbook.storage.safe_json as safe_json
+from tests.factories import saved_over_two_sittings
 from workbook.__main__ import main
 from workbook.bundle import to_bundle
 from workbook.limits import TITLE_MAX
@@ -43,17 +44,8 @@ def holds_a_review(path: Path) -> bool:
 
 def written_twice(store: ReviewStore, data_dir: Path) -> Review:
     """A review saved over two sittings, so backup 1 holds the first sitting's words."""
-    review = store.create("Our March review")
-    member = review.add_member("Maria", "mother")
-    review.set_answer("what-happened", "since", member.id, "He called twice")
-    store.release(review)
-    store.close()
-    again = ReviewStore(data_dir)
-    review = again.load(review.id)
-    review.set_answer("what-happened", "since", member.id, "He called twice, then not at all")
-    again.release(review)
-    again.close()
-    return review
+    store.close()  # the fixture's store: the sittings open their own
+    return saved_over_two_sittings(data_dir, "Our March review")[0]
 
 
 def cli(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> tuple[int, str, str]:

@@ -15,11 +15,9 @@ The module is skipped when tmux is not installed. See tests/termkit.py for the h
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,18 +45,6 @@ HANG_UP_LIMIT = 3.0
 """Seconds the app may take to save and exit after its terminal is closed."""
 GRACE = 15.0
 """Seconds more to wait, past HANG_UP_LIMIT, to tell an app that exits late from one that never does."""
-
-
-@pytest.fixture
-def term(tmp_path: Path) -> Iterator[Terminal]:
-    """A private tmux server for one test; always stopped, and its last screen printed for a failure report."""
-    terminal = Terminal(tmp_path)
-    try:
-        yield terminal
-    finally:
-        with contextlib.suppress(Exception):
-            print(f"--- the terminal at the end of the test ---\n{terminal.report()}")
-        terminal.close()
 
 
 # -- helpers ----------------------------------------------------------------------------------------

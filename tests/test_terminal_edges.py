@@ -3,12 +3,9 @@ shown, never run by the terminal, and a damaged review stays in the list with it
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -18,17 +15,6 @@ pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
 
 REVIEW_ID = "5" * 32
 STAMP = "2026-01-01T00:00:00+00:00"
-
-
-@pytest.fixture
-def term(tmp_path: Path) -> Iterator[Terminal]:
-    terminal = Terminal(tmp_path)
-    try:
-        yield terminal
-    finally:
-        with contextlib.suppress(Exception):
-            print(f"--- the terminal at the end of the test ---\n{terminal.report()}")
-        terminal.close()
 
 
 def bundle(title: str, answer: str = "") -> dict[str, object]:
